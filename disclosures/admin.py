@@ -1,0 +1,243 @@
+"""Staff side of 主动公开 in the Django admin (Chinese UI).
+
+Staff see and edit only their own organizations' items (administrators — superusers and members
+with the 管理员 role — see all). The state field is never editable here: transitions go through
+disclosures/workflow.py.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django_ckeditor_5.widgets import CKEditor5Widget
+
+from . import index_numbers
+from .models import (
+    Attachment,
+    BudgetDetail,
+    Category,
+    ChangeNote,
+    DisclosureItem,
+    ElderlyCareDetail,
+    Membership,
+    Organization,
+    PolicyDetail,
+    ProcurementDetail,
+    SecrecyReview,
+    SocialAssistanceDetail,
+)
+from .uploads import check_attachment
+
+
+def is_site_admin(user) -> bool:
+    return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
+
+
+def user_organizations(user):
+    if is_site_admin(user):
+        return Organization.objects.all()
+    return Organization.objects.filter(memberships__user=user).distinct()
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = "__all__"
+
+    def clean_index_template(self):
+        template = self.cleaned_data["index_template"]
+        index_numbers.validate_template(template)
+        return template
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
+    list_display = ["name", "short_name", "code", "index_template", "phone"]
+    search_fields = ["name", "short_name", "code"]
+    prepopulated_fields = {}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "code", "index_template", "order"]}),
+        ("公开指南信息（条例第十二条）", {"fields": [
+            "office_name", "office_address", "office_hours", "phone", "fax", "email", "postcode", "website",
+            "reading_points", "functions",
+        ]}),
+    ]
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["organization", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["indented_name", "path", "kind", "time_limit_days", "freshness_days", "order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "path"]
+    ordering = ["path"]
+
+    @admin.display(description="目录名称", ordering="path")
+    def indented_name(self, obj):
+        return "　" * obj.depth + obj.name
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "order"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            ext, mime = check_attachment(upload)
+            self.instance.original_name = upload.name[-200:]
+            self.instance.size = upload.size
+            self.instance.file_type = ext
+            self.instance.content_type = mime
+        return upload
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    form = AttachmentForm
+    extra = 1
+    fields = ["file", "original_name", "file_type", "size", "order"]
+    readonly_fields = ["original_name", "file_type", "size"]
+
+
+class DetailInline(admin.StackedInline):
+    extra = 1
+    max_num = 1
+    can_delete = False
+    fk_name = "item"
+    kind = None
+
+
+def _detail_inline(model_cls, kind):
+    return type(f"{model_cls.__name__}Inline", (DetailInline,), {"model": model_cls, "kind": kind})
+
+
+DETAIL_INLINES = [
+    _detail_inline(PolicyDetail, "policy"),
+    _detail_inline(BudgetDetail, "budget"),
+    _detail_inline(ProcurementDetail, "procurement"),
+    _detail_inline(SocialAssistanceDetail, "social_assistance"),
+    _detail_inline(ElderlyCareDetail, "elderly_care"),
+]
+for _inline in DETAIL_INLINES:
+    if _inline.model is PolicyDetail:
+        _inline.exclude = ["interpretation"]
+
+
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = DisclosureItem
+        fields = [
+            "organization", "category", "kind", "title", "summary", "keywords", "document_number",
+            "written_date", "validity", "source", "body",
+        ]
+        widgets = {"body": CKEditor5Widget(config_name="default"), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "policy" and not data.get("validity"):
+            self.add_error("validity", "政策文件必须填写有效性。")
+        return data
+
+
+class SecrecyReviewInline(admin.TabularInline):
+    model = SecrecyReview
+    extra = 0
+    can_delete = False
+    fields = ["at", "reviewer_name", "statement", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "保密审查记录（内部）"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ChangeNoteInline(admin.TabularInline):
+    model = ChangeNote
+    extra = 0
+    can_delete = False
+    fields = ["at", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DisclosureItem)
+class DisclosureItemAdmin(admin.ModelAdmin):
+    form = ItemForm
+    list_display = ["title", "organization", "category", "kind", "status", "index_number", "published_at"]
+    list_filter = ["organization", "category", "kind", "status", "validity",
+                   ("published_at", admin.DateFieldListFilter)]
+    search_fields = ["title", "document_number", "index_number", "keywords"]
+    date_hierarchy = "written_date"
+    list_select_related = ["organization", "category"]
+    readonly_fields = ["status", "index_number", "published_at", "view_count", "return_reason"]
+    inlines = [AttachmentInline, *DETAIL_INLINES, SecrecyReviewInline, ChangeNoteInline]
+    fieldsets = [
+        ("状态", {"fields": ["status", "index_number", "published_at", "view_count", "return_reason"]}),
+        ("基本信息", {"fields": [
+            "organization", "category", "kind", "title", "document_number", "written_date", "validity",
+            "keywords", "summary", "source",
+        ]}),
+        ("正文", {"fields": ["body"]}),
+    ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if is_site_admin(request.user):
+            return qs
+        return qs.filter(organization__in=user_organizations(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organization":
+            kwargs["queryset"] = user_organizations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None:
+            return [i for i in inlines if not isinstance(i, (SecrecyReviewInline, ChangeNoteInline))]
+        return [i for i in inlines if not isinstance(i, DetailInline) or i.kind == obj.kind]
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.organization_id not in set(user_organizations(request.user).values_list("pk", flat=True)):
+            return False
+        # Only drafts are edited in place; everything else moves through the workflow.
+        return obj.status == DisclosureItem.Status.DRAFT
+
+    def has_delete_permission(self, request, obj=None):
+        # Published items are withdrawn, never deleted; drafts that never went public may go.
+        if obj is not None and (obj.index_number or obj.status != DisclosureItem.Status.DRAFT):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # bulk delete would bypass the rule above
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        obj.contributors.add(request.user)

@@ -1,0 +1,30 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Category, DisclosureItem
+
+
+class ItemSitemap(Sitemap):
+    limit = 50000
+
+    def items(self):
+        return DisclosureItem.objects.published().only("id", "published_at", "updated_at").order_by("id")
+
+    def lastmod(self, item):
+        return item.published_at
+
+
+class CategorySitemap(Sitemap):
+    def items(self):
+        return Category.objects.only("path").order_by("path")
+
+
+class PageSitemap(Sitemap):
+    def items(self):
+        return ["disclosures:home", "disclosures:catalog", "disclosures:guide", "disclosures:site_map"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"items": ItemSitemap, "catalog": CategorySitemap, "pages": PageSitemap}

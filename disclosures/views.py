@@ -1,0 +1,293 @@
+"""Public pages of 主动公开. Thin compositions of the `published()` selector; each page runs a
+fixed number of queries whatever the amount of data (tests assert it)."""
+
+from __future__ import annotations
+
+import csv
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, F, Q
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_safe
+
+from .filters import ItemFilter, filter_messages
+from .models import Attachment, Category, DisclosureItem, ItemKind, Organization
+from .paging import paginate
+
+HOME_PANEL_SIZE = 6
+
+
+def _ancestors(category: Category) -> list[Category]:
+    parts = category.path.split("/")
+    paths = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+    found = {c.path: c for c in Category.objects.filter(path__in=paths)} if paths else {}
+    return [found[p] for p in paths if p in found]
+
+
+@require_safe
+def home(request):
+    published = DisclosureItem.objects.published().for_list()
+    latest = list(published[:10])
+    sections = list(Category.objects.filter(home_panel=True).order_by("path"))
+    panels = []
+    if sections:
+        # One query: each section's newest ids come from a small indexed LIMIT subquery, so the
+        # page's query count grows with neither items nor sections.
+        condition = Q()
+        for section in sections:
+            newest = DisclosureItem.objects.published().filter(section.descendant_q()).order_by(
+                "-published_at", "-id").values("pk")[:HOME_PANEL_SIZE]
+            condition |= Q(pk__in=newest)
+        rows = list(published.filter(condition).order_by("-published_at", "-id"))
+        for section in sections:
+            prefix = section.path + "/"
+            panels.append((section, [i for i in rows if i.category.path == section.path
+                                     or i.category.path.startswith(prefix)][:HOME_PANEL_SIZE]))
+    return render(request, "disclosures/home.html", {"latest": latest, "panels": panels})
+
+
+def _category_counts() -> dict[int, int]:
+    key = "catalog-counts"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(
+            DisclosureItem.objects.published().values_list("category").annotate(n=Count("id")).order_by()
+        )
+        cache.set(key, counts, 60)
+    return counts
+
+
+def _tree_with_counts():
+    categories = list(Category.objects.order_by("path"))
+    direct = _category_counts()
+    totals = {c.pk: 0 for c in categories}
+    by_path = {c.path: c for c in categories}
+    for c in categories:
+        n = direct.get(c.pk, 0)
+        parts = c.path.split("/")
+        for i in range(len(parts)):
+            ancestor = by_path.get("/".join(parts[: i + 1]))
+            if ancestor is not None:
+                totals[ancestor.pk] += n
+    for c in categories:
+        c.item_count = totals[c.pk]
+    return categories
+
+
+@require_safe
+def catalog(request):
+    return render(request, "disclosures/catalog.html", {"categories": _tree_with_counts()})
+
+
+@require_safe
+def category(request, path: str):
+    node = get_object_or_404(Category, path=path.strip("/"))
+    base = DisclosureItem.objects.published().filter(node.descendant_q())
+    filterset = ItemFilter(request.GET or None, queryset=base.for_list())
+    notes = filter_messages(filterset) if filterset.is_bound else []
+    page, page_notes = paginate(request, filterset.qs.order_by("-published_at", "-id"), settings.PAGE_SIZE)
+    children = list(node.children.order_by("order", "id"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "disclosures/category.html", {
+        "category": node, "trail": _ancestors(node) + [node], "children": children, "filter": filterset,
+        "page": page, "notes": notes + page_notes, "query": query.urlencode(),
+    })
+
+
+@require_safe
+def item_detail(request, pk: int):
+    item = get_object_or_404(
+        DisclosureItem.objects.viewable().select_related(
+            "organization", "category", "replaced_by", "policy", "budget", "procurement",
+            "social_assistance", "elderly_care",
+        ),
+        pk=pk,
+    )
+    if request.method == "GET" and not request.GET.get("print"):
+        # Atomic in the database: concurrent views never lose a count.
+        DisclosureItem.objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
+        item.view_count += 1
+    attachments = list(item.attachments.all())
+    change_notes = list(item.change_notes.all())
+    return render(request, "disclosures/item.html", {
+        "item": item, "detail": item.detail, "detail_rows": detail_rows(item),
+        "attachments": attachments, "change_notes": change_notes,
+        "ancestors": _ancestors(item.category) + [item.category],
+        "print_view": bool(request.GET.get("print")),
+        "attachments_closed": attachments_closed(item),
+    })
+
+
+def detail_rows(item: DisclosureItem) -> list[tuple[str, str]]:
+    """The kind-specific fields as (label, value) rows for the page's table."""
+    detail = item.detail
+    if detail is None:
+        return []
+    rows = []
+    for field in detail._meta.concrete_fields:
+        if field.name in ("id", "item") or field.is_relation:
+            continue
+        value = getattr(detail, field.name)
+        if value in (None, ""):
+            continue
+        if field.choices:
+            value = getattr(detail, f"get_{field.name}_display")()
+        elif hasattr(value, "strftime"):
+            value = f"{value:%Y-%m-%d}"
+        rows.append((str(field.verbose_name), str(value)))
+    return rows
+
+
+def attachments_closed(item: DisclosureItem) -> str:
+    """Why attachments are not downloadable now ('' when they are)."""
+    if item.status == DisclosureItem.Status.WITHDRAWN:
+        return "该信息已撤回，附件不再提供下载。"
+    detail = getattr(item, "social_assistance", None) if item.kind == ItemKind.SOCIAL_ASSISTANCE else None
+    if detail is not None and detail.publicity_over:
+        return f"公示期已满（{detail.publicity_end:%Y年%m月%d日}结束），名单附件不再提供下载。"
+    return ""
+
+
+@require_GET
+def attachment_download(request, item_pk: int, pk: int):
+    item = get_object_or_404(DisclosureItem.objects.published().select_related("social_assistance"), pk=item_pk)
+    if attachments_closed(item):
+        raise Http404("附件不可下载")
+    attachment = get_object_or_404(Attachment, item=item, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("附件文件不存在") from None
+    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def guide(request, slug: str | None = None):
+    organizations = list(Organization.objects.order_by("order", "id"))
+    if not organizations:
+        raise Http404("尚未设置发布机构")
+    current = next((o for o in organizations if o.slug == slug), None) if slug else organizations[0]
+    if current is None:
+        raise Http404("发布机构不存在")
+    top = [c for c in Category.objects.order_by("path") if c.depth <= 1]
+    return render(request, "disclosures/guide.html", {
+        "organizations": organizations, "org": current, "categories": top,
+        "reading_points": [line for line in current.reading_points.splitlines() if line.strip()],
+    })
+
+
+@require_safe
+def site_map(request):
+    return render(request, "disclosures/site_map.html", {"categories": list(Category.objects.order_by("path"))})
+
+
+# ---- open data ----------------------------------------------------------------------------
+
+API_FIELDS = [
+    ("index_number", "索引号"), ("title", "名称"), ("summary", "内容概述"), ("written_date", "成文日期"),
+    ("published_at", "发布日期"), ("organization", "发布机构"), ("document_number", "文号"),
+    ("category", "公开目录"), ("validity", "有效性"), ("url", "网址"),
+]
+
+
+def _api_queryset(request):
+    filterset = ItemFilter(request.GET or None, queryset=DisclosureItem.objects.published().select_related(
+        "organization", "category").only(
+        "id", "index_number", "title", "summary", "written_date", "published_at", "document_number",
+        "validity", "organization__name", "category__name", "category__path"))
+    return filterset, filterset.qs.order_by("-published_at", "-id")
+
+
+def _api_row(request, item: DisclosureItem, category_names: dict[str, str]) -> dict:
+    parts = item.category.path.split("/")
+    path_names = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return {
+        "index_number": item.index_number,
+        "title": item.title,
+        "summary": item.summary,
+        "written_date": item.written_date.isoformat(),
+        "published_at": timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M"),
+        "organization": item.organization.name,
+        "document_number": item.document_number,
+        "category": " > ".join(category_names.get(p, p) for p in path_names),
+        "validity": item.get_validity_display(),
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+    }
+
+
+@require_GET
+def api_items_json(request):
+    filterset, qs = _api_queryset(request)
+    notes = filter_messages(filterset) if filterset.is_bound else []
+    page, page_notes = paginate(request, qs, settings.API_PAGE_SIZE)
+    names = dict(Category.objects.values_list("path", "name"))
+    query = request.GET.copy()
+
+    def link(number):
+        query["page"] = number
+        return request.build_absolute_uri(f"{reverse('disclosures:api_json')}?{query.urlencode()}")
+
+    body = {
+        "count": page.paginator.count,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "fields": dict(API_FIELDS),
+        "messages": notes + page_notes,
+        "results": [_api_row(request, item, names) for item in page.object_list],
+    }
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+def api_items_csv(request):
+    """The whole published catalogue as CSV (UTF-8; `?bom=1` adds a BOM for Excel), or one page
+    of it with `?page=N`. Streamed, so memory stays flat."""
+    filterset, qs = _api_queryset(request)
+    names = dict(Category.objects.values_list("path", "name"))
+    writer = csv.writer(_Echo())
+    if "page" in request.GET:
+        page, _ = paginate(request, qs, settings.API_PAGE_SIZE)
+        rows = page.object_list
+    else:
+        rows = qs.iterator(chunk_size=2000)
+
+    def stream():
+        if request.GET.get("bom") == "1":
+            yield "\ufeff"
+        yield writer.writerow([label for _, label in API_FIELDS])
+        for item in rows:
+            row = _api_row(request, item, names)
+            yield writer.writerow([row[key] or "" for key, _ in API_FIELDS])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="items.csv"'
+    return response
+
+
+@require_safe
+def search(request):
+    """Simple substring search over published items (replaced by disclosures/search.py)."""
+    q = (request.GET.get("q") or "").strip()[:100]
+    results = DisclosureItem.objects.published().for_list()
+    if q:
+        results = results.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(document_number__icontains=q))
+    else:
+        results = results.none()
+    page, notes = paginate(request, results, settings.PAGE_SIZE)
+    return render(request, "disclosures/search.html", {"q": q, "page": page, "notes": notes,
+                                                         "query": f"q={q}"})

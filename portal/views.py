@@ -1,0 +1,48 @@
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without context processors: the database may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("disclosures:sitemap"))
+    return HttpResponse(f"User-agent: *\nDisallow: /admin/\nSitemap: {sitemap}\n", content_type="text/plain")
+
+
+@require_GET
+def editor_image(request, path):
+    """Images embedded by the editor (png/jpeg only, verified at upload)."""
+    root = (Path(settings.MEDIA_ROOT) / "editor").resolve()
+    target = (root / path).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404("图片不存在")
+    content_type = mimetypes.guess_type(target.name)[0]
+    if content_type not in ("image/png", "image/jpeg"):
+        raise Http404("图片不存在")
+    response = FileResponse(open(target, "rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
