@@ -31,6 +31,7 @@ from portal.audit import record
 
 from . import index_numbers
 from .models import DisclosureItem, Membership, SecrecyReview
+from .signals import public_version_changed
 
 S = DisclosureItem.Status
 R = Membership.Role
@@ -147,6 +148,12 @@ def _move(item: DisclosureItem, transition: Transition, user, *, reason: str = "
     item.save()
     record(f"item.{transition.name}", actor=user, obj=item, from_state=S(before).label,
            to_state=S(item.status).label, reason=reason, request=request, data=data)
+    if S.PUBLISHED in (before, item.status):
+        _public_changed(item)
+
+
+def _public_changed(item: DisclosureItem) -> None:
+    transaction.on_commit(lambda: public_version_changed.send(sender=DisclosureItem, item=item))
 
 
 def _locked(item: DisclosureItem) -> DisclosureItem:
@@ -339,6 +346,7 @@ def set_validity(item: DisclosureItem, user, *, validity: str, on: datetime.date
             elif validity == DisclosureItem.Validity.EXPIRED:
                 policy.expiry_date = on
             policy.save()
+        _public_changed(item)
         record("item.set_validity", actor=user, obj=item, from_state=before,
                to_state=item.get_validity_display(), reason=reason, request=request,
                data={"on": on.isoformat()})
@@ -366,6 +374,7 @@ def import_published(item: DisclosureItem, user, *, published_at: datetime.datet
         item.approved_by = user
         item.approved_at = timezone.now()
         item.save()
+        _public_changed(item)
         record("item.import_published", actor=user, obj=item, from_state=S(before).label,
                to_state=S.PUBLISHED.label, reason=source or "历史信息迁移", request=request,
                data={"index_number": item.index_number, "published_at": published_at.isoformat()})
