@@ -30,6 +30,8 @@ from .uploads import check_attachment
 
 
 def is_site_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
     return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
 
 
@@ -50,8 +52,22 @@ class OrganizationForm(forms.ModelForm):
         return template
 
 
+class SiteAdminOnly:
+    """Organizations, roles and the catalogue tree are managed by administrators (DESIGN §2);
+    other staff may look at them."""
+
+    def has_add_permission(self, request, *args):
+        return is_site_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SiteAdminOnly, admin.ModelAdmin):
     form = OrganizationForm
     list_display = ["name", "short_name", "code", "index_template", "phone"]
     search_fields = ["name", "short_name", "code"]
@@ -64,12 +80,8 @@ class OrganizationAdmin(admin.ModelAdmin):
         ]}),
     ]
 
-    def has_module_permission(self, request):
-        return is_site_admin(request.user)
-
-
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SiteAdminOnly, admin.ModelAdmin):
     list_display = ["user", "organization", "role"]
     list_filter = ["organization", "role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
@@ -80,7 +92,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SiteAdminOnly, admin.ModelAdmin):
     list_display = ["indented_name", "path", "kind", "time_limit_days", "freshness_days", "order"]
     list_filter = ["kind"]
     search_fields = ["name", "path"]

@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'reports'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reports"
+    verbose_name = "年度报告"

@@ -82,3 +82,11 @@ def test_audit_log_is_append_only(client, build):
     admin = get_user_model().objects.create_superuser("root", password="pw")
     client.force_login(admin)
     assert client.get(f"/admin/portal/auditentry/{entry.pk}/delete/").status_code == 403
+
+
+def test_only_administrators_manage_organizations_and_catalogue(client, build):
+    client.force_login(build.editor)
+    assert client.get("/admin/disclosures/organization/add/").status_code == 403
+    assert client.post(f"/admin/disclosures/category/{build.category.pk}/change/", {"name": "改名"}).status_code == 403
+    build.category.refresh_from_db()
+    assert build.category.name == "社会救助"

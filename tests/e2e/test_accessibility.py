@@ -1,0 +1,37 @@
+"""axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the key public pages, in standard and large-text
+(长辈版) and high-contrast modes: no serious or critical violations."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGES = ["/", "/catalog/", "/catalog/fdzdgk/shjz/", "/guide/", "/sitemap/", "/search/?q=低保", "/no-such-page/"]
+MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
+
+
+def test_key_pages_have_no_serious_accessibility_violations(browser, transactional_db, live_server):
+    assert AXE.exists(), "axe-core missing: run `npm ci` (./dev test does it)"
+    call_command("demo", stdout=open(os.devnull, "w"))
+    from disclosures.models import DisclosureItem
+
+    pages = PAGES + [DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url()]
+    problems = []
+    for mode in MODES:
+        context = browser.new_context(bypass_csp=True)  # lets the test inject axe; the site keeps its CSP
+        context.add_cookies([{"name": k, "value": v, "url": live_server.url} for k, v in mode.items()])
+        page = context.new_page()
+        for path in pages:
+            page.goto(live_server.url + path)
+            page.add_script_tag(path=str(AXE))
+            result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", TAGS)
+            assert result["passes"], "axe did not run"
+            problems += [(mode, path, v["id"], [n["target"] for n in v["nodes"]][:3])
+                         for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        context.close()
+    assert not problems, problems
