@@ -214,7 +214,7 @@ def test_item_page_query_count_is_fixed(client, build, site_profile, django_asse
 
 def test_print_view_and_display_preferences(client, published):
     html = client.get(published.get_absolute_url() + "?print=1").content.decode()
-    assert "本页网址" in html and "打印本页" not in html
+    assert "本页网址" in html and "打印版本" not in html
     response = client.get("/?fontsize=large")
     assert 'data-fontsize="large"' in response.content.decode()
     assert response.cookies["fontsize"].value == "large"

@@ -46,3 +46,20 @@ def test_phone_layout_does_not_scroll_sideways(browser, demo_site):
         page.goto(demo_site.url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     context.close()
+
+
+def test_print_button_appears_with_javascript_and_link_works_without(browser, demo_site):
+    from disclosures.models import DisclosureItem
+
+    url = demo_site.url + DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url()
+    page = browser.new_page()
+    page.goto(url)
+    assert page.get_by_role("button", name="打印").first.is_visible()
+    page.close()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(url)
+    assert not page.get_by_role("button", name="打印").first.is_visible()
+    page.get_by_role("link", name="打印版本").click()
+    assert "print=1" in page.url and "本页网址" in page.content()
+    context.close()
