@@ -153,8 +153,9 @@ CKEDITOR_5_CONFIGS = {
             ],
             "shouldNotGroupWhenFull": True,
         },
-        "removePlugins": ["HtmlEmbed", "SourceEditing", "GeneralHtmlSupport", "MediaEmbed"],
+        "removePlugins": ["HtmlEmbed", "SourceEditing", "MediaEmbed"],
         "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+        "image": {"toolbar": ["imageTextAlternative"]},  # editors must be able to give alt text
         "heading": {
             "options": [
                 {"model": "paragraph", "title": "正文", "class": "ck-heading_paragraph"},

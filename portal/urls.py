@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,6 +12,7 @@ urlpatterns = [
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("media/editor/<path:path>", views.editor_image, name="editor_image"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon),
     path("", include("disclosures.urls")),
     path("", include("info_requests.urls")),
     path("", include("reports.urls")),
@@ -22,6 +22,3 @@ handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
-
-if settings.DEBUG:
-    pass

@@ -2,9 +2,10 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -46,3 +47,8 @@ def editor_image(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@require_GET
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
