@@ -429,4 +429,5 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
         return form
 
     def has_module_permission(self, request):
-        return is_site_admin(request.user) or super().has_module_permission(request)
+        return super().has_module_permission(request) or (
+            request.user.is_active and request.user.is_staff and is_site_admin(request.user))

@@ -109,7 +109,7 @@ class _Builder:
         return application
 
     def answer(self, application: Application, outcome: str, day: datetime.date) -> Application:
-        handling.draft_reply(application, self.staff, outcome)
+        handling.draft_reply(application, self.staff, outcome, day=day)
         application.refresh_from_db()
         handling.send_reply(application, self.staff, day)
         application.refresh_from_db()
@@ -187,6 +187,8 @@ def load(demo) -> None:
     showcase = b.answered(D(2026, 9, 7), Outcome.DISCLOSE, ApplicantType.NATURAL, after_days=10,
                           title="2026年龙陵县城乡低保标准调整文件")
     Application.objects.filter(pk=showcase.pk).update(tracking_code=DEMO_TRACKING_CODE, phone="13908750001")
+    showcase.reply.body = showcase.reply.body.replace(showcase.tracking_code, DEMO_TRACKING_CODE)
+    showcase.reply.save()
     ReplyAttachment.objects.create(application=showcase, original_name="低保标准调整文件.txt", content_type="text/plain",
                                    size=60, file=ContentFile("龙陵县2026年城乡低保标准调整文件（演示附件）。\n".encode(),
                                                             name="dibao-2026.txt"))

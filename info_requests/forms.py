@@ -62,6 +62,7 @@ class ApplicationForm(forms.Form):
                     "postcode": "postal-code", "work_unit": "organization", "website": "off"}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for name, token in self.AUTOCOMPLETE.items():
             self.fields[name].widget.attrs["autocomplete"] = token
@@ -140,6 +141,7 @@ class TrackForm(forms.Form):
                                                   "min_length": "请填写联系电话的后四位数字。"})
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters",
                                                  "spellcheck": "false"})

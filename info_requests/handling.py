@@ -314,13 +314,15 @@ OUTCOME_NEEDS_STATUS = {
 
 
 @transaction.atomic
-def draft_reply(application: Application, user, outcome: str, request=None) -> ReplyLetter:
-    """Draft (or redraft) the 告知书 from the outcome's template; staff edit it before sending."""
+def draft_reply(application: Application, user, outcome: str, request=None,
+                day: datetime.date | None = None) -> ReplyLetter:
+    """Draft (or redraft) the 告知书 from the outcome's template, dated `day` (default today);
+    staff edit it before sending."""
     _require_handler(user, application)
     _require_state(application, *Application.OPEN_STATES, action="起草告知书")
     if outcome not in Outcome.values:
         raise HandlingError("请选择办理结果。")
-    title, body = letters.render(application, outcome, timezone.localdate())
+    title, body = letters.render(application, outcome, day or timezone.localdate())
     letter, _ = ReplyLetter.objects.update_or_create(
         application=application, defaults={"outcome": outcome, "title": title, "body": body, "drafted_by": user})
     record("request_reply_draft", actor=user, obj=application, request=request, data={"outcome": outcome})
