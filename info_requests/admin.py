@@ -23,7 +23,7 @@ from portal.audit import record
 
 from . import deadlines, handling
 from . import forms as action_forms
-from .models import Appeal, Application, ClockEvent, ReplyAttachment, ReplyTemplate
+from .models import Appeal, Application, ClockEvent, DeadlineDashboard, ReplyAttachment, ReplyTemplate
 from .throttle import digest
 
 S = Application.Status
@@ -365,6 +365,30 @@ class ApplicationAdmin(admin.ModelAdmin):
                 return redirect(change_url)
         return self._action_page(request, application, "答复（告知书）", draft_form, change_url, send_form=send_form,
                                  letter=letter)
+
+
+@admin.register(DeadlineDashboard)
+class DeadlineDashboardAdmin(admin.ModelAdmin):
+    """Puts the dashboard on the admin index; its list is the dashboard page itself."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff and request.user.has_perm(
+            "info_requests.view_application")
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        return redirect("admin:info_requests_dashboard")
 
 
 @admin.register(Appeal)

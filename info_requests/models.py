@@ -256,3 +256,12 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_number or self.pk}"
+
+
+class DeadlineDashboard(Application):
+    """An entry on the admin index that opens the deadline dashboard (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "办理看板（即将到期/已逾期）"
+        verbose_name_plural = "办理看板（即将到期/已逾期）"

@@ -279,3 +279,11 @@ def test_demo_loads_every_outcome_type_and_state(db):
     assert apps.filter(events__kind="extension").exists()
     kinds_results = set(Appeal.objects.values_list("kind", "result"))
     assert len(kinds_results) == 12
+
+
+def test_admin_index_links_to_the_dashboard(client, build, staff):
+    client.force_login(staff)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "办理看板（即将到期/已逾期）" in page
+    response = client.get(reverse("admin:info_requests_deadlinedashboard_changelist"))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:info_requests_dashboard")

@@ -208,3 +208,18 @@ def test_reply_and_attachment_only_after_tracking(client, build, settings):
     assert "政府信息公开告知书" in html and "已于2026-03-20答复" in html
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"data"
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_status_page_query_count_does_not_grow_with_data(client, build, django_assert_max_num_queries, extra):
+    app = application(build, datetime.date(2026, 3, 2))
+    for i in range(extra):
+        application(build, datetime.date(2026, 3, 2) + datetime.timedelta(days=i % 20))
+    handling.start_consultation(app, build.editor, datetime.date(2026, 3, 4), "third_party", "某公司")
+    app.refresh_from_db()
+    handling.end_consultation(app, build.editor, datetime.date(2026, 3, 13))
+    app.refresh_from_db()
+    handling.extend(app, build.editor, datetime.date(2026, 3, 16), 5, "需要调档", build.leader, datetime.date(2026, 3, 16))
+    with django_assert_max_num_queries(14):
+        html = client.post(TRACK, {"code": app.tracking_code, "phone_last4": "1234"}).content.decode()
+    assert "延长5个工作日" in html and "依法征求意见" in html
