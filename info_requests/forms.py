@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -148,8 +150,8 @@ class TrackForm(forms.Form):
         self.fields["phone_last4"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_phone_last4(self):
-        value = self.cleaned_data["phone_last4"]
-        if not value.isdigit():
+        value = unicodedata.normalize("NFKC", self.cleaned_data["phone_last4"])
+        if not (value.isascii() and value.isdigit()):
             raise forms.ValidationError("请填写联系电话的后四位数字。")
         return value
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import unicodedata
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -48,7 +49,8 @@ def new_tracking_code() -> str:
 
 
 def normalize_code(value: str) -> str:
-    raw = "".join(ch for ch in value.upper() if ch.isalnum())
+    """Accept lower case, spaces, missing dashes and full-width characters typed on a phone."""
+    raw = "".join(ch for ch in unicodedata.normalize("NFKC", value).upper() if ch.isascii() and ch.isalnum())
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
 
 

@@ -146,6 +146,9 @@ def test_tracking_with_both_factors_shows_status_and_deadline(client, build, dja
         response = client.post(TRACK, {"code": app.tracking_code.lower().replace("-", " "), "phone_last4": "1234"})
     html = response.content.decode()
     assert "办理中" in html and "2026-03-30" in html
+    full_width = app.tracking_code.translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-"})
+    html = client.post(TRACK, {"code": full_width, "phone_last4": "１２３４"}).content.decode()
+    assert "办理中" in html
     assert app.id_number not in html and app.phone not in html and app.email not in html
 
 
@@ -157,7 +160,7 @@ def test_wrong_code_or_phone_reveal_nothing(client, build):
         assert "查询码或联系电话后四位不正确" in html
         assert app.info_title not in html and "办理中" not in html
     # Same answer whether or not the code exists.
-    assert wrong_phone.replace(app.tracking_code, "") .count("不正确") == no_such_code.count("不正确")
+    assert wrong_phone.count("不正确") == no_such_code.count("不正确")
 
 
 def test_guessing_is_throttled_even_for_the_right_pair(client, build):
@@ -223,3 +226,18 @@ def test_status_page_query_count_does_not_grow_with_data(client, build, django_a
     with django_assert_max_num_queries(14):
         html = client.post(TRACK, {"code": app.tracking_code, "phone_last4": "1234"}).content.decode()
     assert "延长5个工作日" in html and "依法征求意见" in html
+
+
+@pytest.mark.parametrize("data", [
+    {"organization": "99999999999999999999999", "kind": "natural"},
+    {"applicant_name": "王\x00某", "id_number": "\x00"},
+    {"code": "x" * 500, "phone_last4": "12345"},
+    {"code": "ＡＢＣＤ－ＥＦＧＨ－ＪＫＬＭ", "phone_last4": "１２３４"},
+    {"code": "\x00", "phone_last4": "ab12"},
+])
+def test_malformed_posts_get_chinese_messages_not_500(client, build, data):
+    for url in (APPLY, TRACK):
+        response = client.post(url, data)
+        assert response.status_code == 200
+    assert client.get(TRACK + "?id=99999999999999999999999").status_code == 200
+    assert client.get(reverse("info_requests:receipt")).status_code == 302
