@@ -203,9 +203,30 @@ class ConsultationEndForm(DateForm):
 
 
 class FeeNoticeForm(DateForm):
-    amount = forms.DecimalField(label="金额（元）", min_value=0, max_digits=10, decimal_places=2)
-    basis = forms.CharField(label="计费依据", help_text="按件计收或按量计收（信息处理费管理办法），写明件数或页数",
-                            max_length=200)
+    """信息处理费管理办法: 按件 or 按量, never both; the amount is computed from the bands."""
+
+    method = forms.ChoiceField(label="计费方式", choices=[("piece", "按件计收"), ("page", "按量计收")])
+    quantity = forms.IntegerField(label="件数或页数", min_value=1,
+                                  help_text="按件：该申请人本自然月累计申请件数（含本件）；按量：提供的页数")
+    note = forms.CharField(label="说明", required=False, max_length=200)
+
+    def clean(self):
+        from . import fees
+
+        data = super().clean()
+        method, quantity = data.get("method"), data.get("quantity")
+        if method and quantity:
+            if method == "piece":
+                data["amount"] = fees.per_piece(quantity) - fees.per_piece(quantity - 1)
+                data["basis"] = f"按件计收：本自然月第{quantity}件"
+            else:
+                data["amount"] = fees.per_page(quantity)
+                data["basis"] = f"按量计收：共{quantity}页"
+            if data.get("note"):
+                data["basis"] += f"；{data['note']}"
+            if data["amount"] <= 0:
+                self.add_error("quantity", "按收费标准本件不收费（按件10件以内、按量30页以内免费），无需发出收费通知。")
+        return data
 
 
 class PaymentForm(DateForm):

@@ -289,3 +289,39 @@ def test_admin_index_links_to_the_dashboard(client, build, staff):
     assert "办理看板（即将到期/已逾期）" in page
     response = client.get(reverse("admin:info_requests_deadlinedashboard_changelist"))
     assert response.status_code == 302 and response["Location"] == reverse("admin:info_requests_dashboard")
+
+
+def test_fee_notice_form_computes_the_amount_from_the_bands():
+    from info_requests.forms import FeeNoticeForm
+
+    form = FeeNoticeForm({"date": "2026-03-04", "method": "page", "quantity": "120"})
+    assert form.is_valid() and form.cleaned_data["amount"] == 700 + 400
+    form = FeeNoticeForm({"date": "2026-03-04", "method": "piece", "quantity": "35"})
+    assert form.is_valid() and form.cleaned_data["amount"] == 200
+    form = FeeNoticeForm({"date": "2026-03-04", "method": "page", "quantity": "30"})
+    assert not form.is_valid() and "不收费" in form.errors["quantity"][0]
+
+
+def test_admin_action_pages_render_and_post(client, build, staff):
+    today = timezone.localdate()
+    app = application(build, today)
+    client.force_login(staff)
+
+    def url(action):
+        return reverse("admin:info_requests_application_handle", args=[app.pk, action])
+
+    for action in ["correction_notice", "extension", "consultation", "fee_notice", "reply"]:
+        assert client.get(url(action)).status_code == 200
+    assert client.get(url("payment")).status_code == 302  # not offered in this state
+    response = client.post(url("extension"), {"date": today.isoformat(), "days": "25", "reason": "x",
+                                              "approver": build.leader.pk, "notified_date": today.isoformat()})
+    assert "20" in response.content.decode()  # max_value message, nothing saved
+    client.post(url("extension"), {"date": today.isoformat(), "days": "10", "reason": "档案多",
+                                   "approver": build.leader.pk, "notified_date": today.isoformat()})
+    client.post(url("fee_notice"), {"date": today.isoformat(), "method": "page", "quantity": "50"})
+    app.refresh_from_db()
+    assert app.status == "fee_pending"
+    assert list(app.events.values_list("kind", "days", "amount")) == [
+        ("extension", 10, None), ("fee_notice", None, 200)]
+    page = client.get(reverse("admin:info_requests_application_change", args=[app.pk])).content.decode()
+    assert "登记缴费" in page and "已延长 10 个工作日" in page
