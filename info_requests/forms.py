@@ -43,8 +43,7 @@ class ApplicationForm(forms.Form):
     email = forms.EmailField(label="电子邮箱", required=False, error_messages={"invalid": "电子邮箱格式不正确。"})
     address = forms.CharField(label="通信地址", max_length=200, required=False)
     postcode = forms.CharField(label="邮政编码", max_length=6, required=False)
-    info_title = forms.CharField(label="所需信息的名称", max_length=300,
-                                 error_messages={"required": "请填写所需政府信息的名称。"})
+    info_title = forms.CharField(label="所需信息的名称", max_length=300, required=False)
     info_document_number = forms.CharField(label="文号（选填）", max_length=100, required=False)
     info_description = forms.CharField(label="所需信息的其他特征性描述", required=False, max_length=2000,
                                        widget=forms.Textarea(attrs={"rows": 4}))
@@ -108,8 +107,11 @@ class ApplicationForm(forms.Form):
                 data["id_number"] = check(number)
             except forms.ValidationError as error:
                 self.add_error("id_number", error)
-        if not data.get("info_title") and not data.get("info_description"):
-            self.add_error("info_description", "请描述所需信息，便于查找。")
+        # 第二十九条（二）: the name, the 文号 or another description that helps find it — any one.
+        if not (data.get("info_title") or data.get("info_document_number") or data.get("info_description")):
+            self.add_error("info_title", "请填写所需信息的名称、文号或其他特征性描述（至少一项）。")
+        elif not data.get("info_title"):
+            data["info_title"] = data.get("info_document_number") or data["info_description"][:60]
         delivery = data.get("delivery")
         if delivery == "email" and not data.get("email"):
             self.add_error("email", "选择以电子邮件获取信息时，请填写电子邮箱。")

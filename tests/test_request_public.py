@@ -241,3 +241,12 @@ def test_malformed_posts_get_chinese_messages_not_500(client, build, data):
         assert response.status_code == 200
     assert client.get(TRACK + "?id=99999999999999999999999").status_code == 200
     assert client.get(reverse("info_requests:receipt")).status_code == 302
+
+
+def test_name_document_number_or_description_is_enough(build, org_data):
+    form = ApplicationForm(form_data(info_title="", info_description="", info_document_number="", **org_data))
+    assert not form.is_valid()
+    assert form.errors["info_title"] == ["请填写所需信息的名称、文号或其他特征性描述（至少一项）。"]
+    form = ApplicationForm(form_data(info_title="", info_description="", info_document_number="龙民发〔2025〕3号",
+                                     **org_data))
+    assert form.is_valid() and form.to_application().info_title == "龙民发〔2025〕3号"

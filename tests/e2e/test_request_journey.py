@@ -34,6 +34,7 @@ def test_citizen_applies_gets_a_tracking_code_and_tracks_it(page, site):
     code = page.locator("#tracking-code").inner_text().strip()
     assert Application.objects.get().tracking_code == code
     assert VALID_ID not in page.content()
+    assert page.get_by_role("button", name="打印回执").is_visible()  # static script, allowed by the CSP
 
     page.goto(site.url + "/apply/track/")
     page.get_by_label("查询码", exact=True).fill(code)
