@@ -138,6 +138,35 @@ class ApplicationForm(forms.Form):
         )
 
 
+class RequestContentForm(forms.Form):
+    """What the applicant may change before receipt (适老化 W11): the information sought and the form."""
+
+    info_title = ApplicationForm.base_fields["info_title"]
+    info_document_number = ApplicationForm.base_fields["info_document_number"]
+    info_description = ApplicationForm.base_fields["info_description"]
+    purpose = ApplicationForm.base_fields["purpose"]
+    form_preference = ApplicationForm.base_fields["form_preference"]
+    delivery = ApplicationForm.base_fields["delivery"]
+
+    def __init__(self, *args, application=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        self.application = application
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("info_title") or data.get("info_document_number") or data.get("info_description")):
+            self.add_error("info_title", "请填写所需信息的名称、文号或其他特征性描述（至少一项）。")
+        elif not data.get("info_title"):
+            data["info_title"] = data.get("info_document_number") or data["info_description"][:60]
+        if data.get("delivery") == "email" and not self.application.email:
+            self.add_error("delivery", "申请时未填写电子邮箱，不能选择电子邮件方式；"
+                                       "如需更改联系方式，请撤回后重新提交。")
+        if data.get("delivery") == "post" and not self.application.address:
+            self.add_error("delivery", "申请时未填写通信地址，不能选择邮寄；如需更改联系方式，请撤回后重新提交。")
+        return data
+
+
 class TrackForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=20, error_messages={"required": "请填写查询码。"})
     phone_last4 = forms.CharField(label="联系电话后四位", max_length=4, min_length=4,

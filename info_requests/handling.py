@@ -167,6 +167,25 @@ def withdraw_by_applicant(application: Application, request=None) -> Application
     return application
 
 
+APPLICANT_EDITABLE = ["info_title", "info_document_number", "info_description", "purpose", "form_preference",
+                      "delivery"]
+
+
+@transaction.atomic
+def edit_by_applicant(application: Application, changes: dict, request=None) -> Application:
+    """适老化 W11: before receipt the applicant may correct what they asked for and how they want it.
+    Identity and contact details are changed by withdrawing and applying again (they are never shown
+    back on a public page)."""
+    _require_state(application, S.SUBMITTED, action="修改（工作人员已确认收到的申请请联系受理机关）")
+    changed = [f for f in APPLICANT_EDITABLE if f in changes and getattr(application, f) != changes[f]]
+    for name in changed:
+        setattr(application, name, changes[name])
+    if changed:
+        application.save(update_fields=changed)
+        record("request_applicant_edit", obj=application, request=request, data={"fields": changed})
+    return application
+
+
 # ---- clock events -------------------------------------------------------------------------------
 
 def _event(application: Application, user, kind: str, day: datetime.date, **fields) -> ClockEvent:

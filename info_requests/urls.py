@@ -8,5 +8,6 @@ urlpatterns = [
     path("apply/receipt/", views.receipt, name="receipt"),
     path("apply/track/", views.track, name="track"),
     path("apply/track/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("apply/track/<int:pk>/edit/", views.edit, name="edit"),
     path("apply/track/attachments/<int:pk>/", views.attachment, name="attachment"),
 ]

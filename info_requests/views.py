@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import deadlines, handling, throttle
-from .forms import ApplicationForm, TrackForm
+from .forms import ApplicationForm, RequestContentForm, TrackForm
 from .models import Application, ReplyAttachment
 
 SESSION_RECEIPT = "info_request_receipt"
@@ -127,6 +127,26 @@ def withdraw(request, pk: int):
         notes.extend(error.messages)
     application.refresh_from_db()
     return render(request, "info_requests/status.html", {**_status_context(application), "notes": notes})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, pk: int):
+    """Change the information sought before receipt (适老化 W11)."""
+    application = Application.objects.select_related("organization").filter(pk=pk).first()
+    if application is None or pk not in _tracked_ids(request):
+        return redirect("info_requests:track")
+    if application.status != Application.Status.SUBMITTED:
+        note = "工作人员已确认收到本申请，不能再在网上修改；如需补充，请联系受理机关。"
+        return render(request, "info_requests/status.html", {**_status_context(application), "notes": [note]})
+    initial = {f: getattr(application, f) for f in handling.APPLICANT_EDITABLE}
+    form = RequestContentForm(request.POST or None, initial=initial, application=application)
+    if request.method == "POST" and form.is_valid():
+        handling.edit_by_applicant(application, form.cleaned_data, request)
+        application.refresh_from_db()
+        return render(request, "info_requests/status.html", {**_status_context(application),
+                                                             "notes": ["申请内容已修改。"]})
+    return render(request, "info_requests/edit.html", {"form": form, "application": application})
 
 
 @require_http_methods(["GET", "HEAD"])

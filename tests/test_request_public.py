@@ -250,3 +250,25 @@ def test_name_document_number_or_description_is_enough(build, org_data):
     form = ApplicationForm(form_data(info_title="", info_description="", info_document_number="龙民发〔2025〕3号",
                                      **org_data))
     assert form.is_valid() and form.to_application().info_title == "龙民发〔2025〕3号"
+
+
+def test_applicant_edits_the_request_before_receipt_only(client, build, org_data):
+    from django.test import Client
+    from django.utils import timezone
+
+    client.post(APPLY, form_data(**org_data))
+    app = Application.objects.get()
+    edit_url = reverse("info_requests:edit", args=[app.pk])
+    assert Client().get(edit_url).status_code == 302  # another browser has not unlocked it
+    page = client.get(edit_url).content.decode()  # the submitting browser has
+    assert "修改申请内容" in page and VALID_ID not in page and "13908751234" not in page
+    html = client.post(edit_url, {"info_title": "2025年特困供养资金", "form_preference": "paper",
+                                  "delivery": "post"}).content.decode()
+    assert "申请内容已修改。" in html
+    app.refresh_from_db()
+    assert app.info_title == "2025年特困供养资金" and app.delivery == "post"
+    handling.confirm_receipt(app, build.editor, timezone.localdate())
+    html = client.post(edit_url, {"info_title": "又改了", "form_preference": "paper", "delivery": "post"})
+    app.refresh_from_db()
+    assert app.info_title == "2025年特困供养资金"
+    assert "不能再在网上修改" in html.content.decode()
