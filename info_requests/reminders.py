@@ -25,6 +25,7 @@ class Result:
     sent: int = 0
     due_soon: int = 0
     overdue: int = 0
+    confirm: int = 0
     skipped: int = 0
     lines: list[str] = field(default_factory=list)
 
@@ -77,6 +78,37 @@ def send_reminders(today: datetime.date | None = None, dry_run: bool = False) ->
             continue
         result.sent += 1
         setattr(result, kind, getattr(result, kind) + 1)
+    _unconfirmed(today, dry_run, result)
     if not dry_run:
         throttle.purge()
     return result
+
+
+def _unconfirmed(today: datetime.date, dry_run: bool, result: Result) -> None:
+    """第三十一条: an online application is received only once staff confirm it, so one left
+    unconfirmed since an earlier day is brought to the organization's editors (once)."""
+    waiting = Application.objects.filter(status=Application.Status.SUBMITTED).select_related("organization")
+    for application in waiting:
+        submitted = timezone.localtime(application.submitted_at).date()
+        if submitted >= today:
+            continue
+        if ReminderLog.objects.filter(application=application, kind="confirm", due_date=submitted).exists():
+            result.skipped += 1
+            continue
+        recipients = sorted(get_user_model().objects.filter(
+            memberships__organization=application.organization,
+            memberships__role__in=[Membership.Role.EDITOR, Membership.Role.ADMIN], is_active=True,
+        ).exclude(email="").values_list("email", flat=True).distinct())
+        result.lines.append(f"待确认收到 {application.tracking_code} {application.organization.short_name} "
+                            f"提交于 {submitted:%Y-%m-%d} → {', '.join(recipients) or '（无收件人）'}")
+        result.sent += 1
+        result.confirm += 1
+        if dry_run:
+            continue
+        with transaction.atomic():
+            ReminderLog.objects.create(application=application, kind="confirm", due_date=submitted)
+            if recipients:
+                send_mail(f"【依申请公开】网上申请待确认收到：{application.info_title[:40]}",
+                          f"网上申请 {application.tracking_code} 于{submitted:%Y年%-m月%-d日}提交，尚未确认收到。"
+                          f"确认之日为收到申请之日（条例第三十一条），请尽快办理：{application.get_admin_url()}",
+                          None, recipients)

@@ -325,3 +325,16 @@ def test_admin_action_pages_render_and_post(client, build, staff):
         ("extension", 10, None), ("fee_notice", None, 200)]
     page = client.get(reverse("admin:info_requests_application_change", args=[app.pk])).content.decode()
     assert "登记缴费" in page and "已延长 10 个工作日" in page
+
+
+def test_unconfirmed_online_applications_are_reminded_once(build, staff):
+    app = application(build, None)
+    Application.objects.filter(pk=app.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=3))
+    fresh = application(build, None)
+    mail.outbox.clear()
+    call_command("remind_deadlines", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 1
+    assert app.tracking_code in mail.outbox[0].body and fresh.tracking_code not in mail.outbox[0].body
+    assert build.editor.email in mail.outbox[0].to
+    call_command("remind_deadlines", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 1
