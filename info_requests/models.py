@@ -5,10 +5,24 @@ Deadlines are computed from the events (info_requests/deadlines.py), never typed
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from disclosures.models import Organization
 
 from .outcomes import AppealKind, AppealResult, ApplicantType, Outcome
+
+FORMS = [("paper", "纸质"), ("electronic", "电子")]
+DELIVERIES = [("post", "邮寄"), ("email", "电子邮件"), ("pickup", "自行领取"), ("online", "网上查看")]
+
+ID_TYPES = [
+    ("resident_id", "居民身份证"),
+    ("passport", "护照"),
+    ("hk_macao", "港澳居民来往内地通行证"),
+    ("taiwan", "台湾居民来往大陆通行证"),
+    ("foreign_pr", "外国人永久居留身份证"),
+    ("credit_code", "统一社会信用代码"),
+    ("other", "其他证件"),
+]
 
 
 class Application(models.Model):
@@ -35,7 +49,7 @@ class Application(models.Model):
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
     applicant_name = models.CharField("姓名或名称", max_length=100)
     # Identity and contact details: shown only to the handling staff of this organization.
-    id_type = models.CharField("证件类型", max_length=30, blank=True)
+    id_type = models.CharField("证件类型", max_length=30, blank=True, choices=ID_TYPES)
     id_number = models.CharField("证件号码", max_length=64, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
@@ -45,8 +59,15 @@ class Application(models.Model):
     info_title = models.CharField("所需信息名称", max_length=300)
     info_document_number = models.CharField("文号", max_length=100, blank=True)
     info_description = models.TextField("所需信息的特征性描述", blank=True)
-    form_preference = models.CharField("信息形式", max_length=10, blank=True)
-    delivery = models.CharField("获取方式", max_length=10, blank=True)
+    form_preference = models.CharField("信息形式", max_length=10, blank=True, choices=FORMS)
+    delivery = models.CharField("获取方式", max_length=10, blank=True, choices=DELIVERIES)
+    # ---- added by the 依申请公开 handling (issue 5) ----
+    work_unit = models.CharField("工作单位", max_length=100, blank=True)
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    purpose = models.TextField("用途（选填）", blank=True)
+    identity_key = models.CharField("身份摘要", max_length=64, blank=True, editable=False, db_index=True,
+                                    help_text="证件号码的HMAC摘要，用于按申请人限流，不可还原")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
 
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     received_date = models.DateField("收到申请之日", null=True, blank=True,
@@ -65,6 +86,153 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.info_title}"
+
+    OPEN_STATES = (Status.RECEIVED, Status.CORRECTION, Status.CONSULTING, Status.FEE_PENDING)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATES
+
+    @property
+    def is_legal_person(self) -> bool:
+        return self.applicant_type != ApplicantType.NATURAL
+
+    @property
+    def phone_last4(self) -> str:
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        return digits[-4:]
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:info_requests_application_change", args=[self.pk])
+
+
+class ClockEvent(models.Model):
+    """Something that moves the reply clock (条例第三十至三十五条, 信息处理费管理办法).
+    The deadline is computed from these (info_requests/deadlines.py); nobody types it in."""
+
+    class Kind(models.TextChoices):
+        CORRECTION_NOTICE = "correction_notice", "一次性告知补正"
+        CORRECTION_RECEIVED = "correction_received", "收到补正后的申请"
+        EXTENSION = "extension", "延长答复期限"
+        CONSULTATION_START = "consultation_start", "发出征求意见书"
+        CONSULTATION_END = "consultation_end", "收到意见（征求意见结束）"
+        FEE_NOTICE = "fee_notice", "发出收费通知"
+        FEE_PAID = "fee_paid", "申请人缴费"
+
+    class Party(models.TextChoices):
+        THIRD_PARTY = "third_party", "第三方（第三十二条）"
+        CO_PRODUCER = "co_producer", "共同制作机关（第三十四条）"
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
+                                    related_name="events")
+    kind = models.CharField("事项", max_length=25, choices=Kind.choices)
+    date = models.DateField("日期")
+    days = models.PositiveSmallIntegerField("延长工作日数", null=True, blank=True)
+    party = models.CharField("被征求意见方", max_length=15, choices=Party.choices, blank=True)
+    party_name = models.CharField("被征求意见方名称", max_length=100, blank=True)
+    reason = models.TextField("事由/说明", blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人（工作机构负责人）", null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    applicant_notified_date = models.DateField("告知申请人日期", null=True, blank=True)
+    applicant_due_date = models.DateField("申请人期限", null=True, blank=True,
+                                          help_text="补正的合理期限或缴费期限")
+    amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "计时事项"
+        verbose_name_plural = "计时事项"
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class ReplyTemplate(models.Model):
+    """告知书 template per outcome; admin-editable. Placeholders: see info_requests/letters.py."""
+
+    outcome = models.CharField("办理结果", max_length=25, choices=Outcome.choices, unique=True)
+    title = models.CharField("告知书标题", max_length=100)
+    body = models.TextField("正文模板")
+
+    class Meta:
+        verbose_name = "告知书模板"
+        verbose_name_plural = "告知书模板"
+        ordering = ["outcome"]
+
+    def __str__(self) -> str:
+        return self.get_outcome_display()
+
+
+class ReplyLetter(models.Model):
+    """The 告知书 of one application: drafted from the outcome's template, edited, then sent."""
+
+    application = models.OneToOneField(Application, verbose_name="申请", on_delete=models.CASCADE,
+                                       related_name="reply")
+    outcome = models.CharField("办理结果", max_length=25, choices=Outcome.choices)
+    title = models.CharField("标题", max_length=100)
+    body = models.TextField("正文")
+    sent_date = models.DateField("答复日期", null=True, blank=True)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "告知书"
+        verbose_name_plural = "告知书"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def reply_upload_to(instance, filename):
+    return f"requests/{instance.application.organization_id}/{instance.application_id}/{filename[-80:]}"
+
+
+class ReplyAttachment(models.Model):
+    """Files given to the applicant with the reply; downloadable only after tracking succeeds."""
+
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
+                                    related_name="attachments")
+    file = models.FileField("文件", upload_to=reply_upload_to)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    content_type = models.CharField("类型", max_length=100, blank=True)
+    size = models.PositiveIntegerField("大小（字节）", default=0)
+
+    class Meta:
+        verbose_name = "答复附件"
+        verbose_name_plural = "答复附件"
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class ThrottleHit(models.Model):
+    """One counted attempt (an application, a failed tracking lookup). Keys are HMAC digests, so
+    neither IP addresses nor identity numbers are stored here in the clear."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "限流记录"
+        verbose_name_plural = "限流记录"
+        indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
+
+
+class ReminderLog(models.Model):
+    """Makes remind_deadlines idempotent: one reminder per application, kind and deadline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10)
+    due_date = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "kind", "due_date"], name="unique_reminder")]
 
 
 class Appeal(models.Model):
@@ -88,3 +256,12 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.case_number or self.pk}"
+
+
+class DeadlineDashboard(Application):
+    """An entry on the admin index that opens the deadline dashboard (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "办理看板（即将到期/已逾期）"
+        verbose_name_plural = "办理看板（即将到期/已逾期）"

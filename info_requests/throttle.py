@@ -1,0 +1,58 @@
+"""Abuse protection without CAPTCHAs (适老化 W9): attempts counted in the database.
+
+The database is shared by every app server, so the limits hold behind a load balancer without a
+shared atomic cache (which django-ratelimit would need). Keys are HMAC digests of the IP address,
+identity number or 查询码: nothing here identifies a person in the clear.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import ThrottleHit
+
+
+@dataclass(frozen=True)
+class Limit:
+    scope: str
+    max_hits: int
+    window: datetime.timedelta
+
+
+# Online applications: per address and per applicant identity (第三十五条 still lets staff treat
+# genuine mass requests; this only stops scripted floods).
+APPLY_PER_IP = Limit("apply-ip", 10, datetime.timedelta(hours=1))
+APPLY_PER_IDENTITY = Limit("apply-id", 5, datetime.timedelta(days=1))
+# Tracking: failed lookups per address and per 查询码 (the second factor has only 10,000 values).
+TRACK_FAIL_PER_IP = Limit("track-ip", 10, datetime.timedelta(minutes=30))
+TRACK_FAIL_PER_CODE = Limit("track-code", 5, datetime.timedelta(hours=24))
+
+
+def digest(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def client_key(request) -> str:
+    return digest("ip:" + (request.META.get("REMOTE_ADDR") or "unknown"))
+
+
+def blocked(limit: Limit, key: str, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return ThrottleHit.objects.filter(scope=limit.scope, key=key, at__gt=now - limit.window).count() >= limit.max_hits
+
+
+def hit(limit: Limit, key: str, now: datetime.datetime | None = None) -> None:
+    now = now or timezone.now()
+    ThrottleHit.objects.create(scope=limit.scope, key=key, at=now)
+
+
+def purge(before: datetime.datetime | None = None) -> int:
+    """Drop records older than every window (called by remind_deadlines)."""
+    before = before or timezone.now() - datetime.timedelta(days=2)
+    return ThrottleHit.objects.filter(at__lt=before).delete()[0]
