@@ -39,6 +39,8 @@ from .workflow_admin import (
 
 
 def is_site_admin(user) -> bool:
+    if not user.is_authenticated:  # the login page asks too (app list of a failed login)
+        return False
     return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
 
 
