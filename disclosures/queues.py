@@ -90,8 +90,9 @@ def overdue_items(organizations, today: datetime.date | None = None) -> list[Ove
     for item in pending:
         deadline = calendar.add_workdays(item.written_date, item.category.time_limit_days)
         due = timezone.localdate(item.scheduled_for) if item.status == S.SCHEDULED and item.scheduled_for else today
-        if due > deadline:
-            late.append(Overdue(item, deadline, calendar.workdays_between(deadline, due)))
+        days_late = calendar.workdays_between(deadline, due)
+        if days_late > 0:
+            late.append(Overdue(item, deadline, days_late))
     return late
 
 

@@ -217,6 +217,22 @@ class WorkflowAdminMixin:
     def _available(self, obj, user, findings):
         raise NotImplementedError
 
+    @admin.display(description="正文")
+    def body_preview(self, obj):
+        from .sanitize import render_html
+
+        return render_html(obj.body)
+
+    def read_only_fieldsets(self, request, obj, sets):
+        """Where the record is read-only (not a draft), show the body rendered, not as HTML source."""
+        if obj is None or self.has_change_permission(request, obj):
+            return sets
+        return [(name, {**opts, "fields": ["body_preview" if f == "body" else f for f in opts["fields"]]})
+                for name, opts in sets]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.read_only_fieldsets(request, obj, super().get_fieldsets(request, obj))
+
     def workflow_context(self, request, obj):
         findings = pii_findings(obj)
         return {
@@ -429,7 +445,7 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             if names:
                 sets.append((f"{obj.item.get_kind_display()}信息", {"fields": names}))
         sets.append(("更新说明", {"fields": ["substantive", "change_note"]}))
-        return sets
+        return self.read_only_fieldsets(request, obj, sets)
 
     def has_add_permission(self, request):
         return False  # revisions start from the published item's 修订 button
