@@ -313,3 +313,40 @@ def test_revision_author_cannot_review_or_approve_it(client, build, role):
     assert client.post(rurl(revision, "review"), {"secrecy_confirmed": "on"}).status_code == 403
     revision.refresh_from_db()
     assert revision.status == Revision.Status.PENDING_REVIEW
+
+
+def test_notifications_go_to_the_next_role_and_back_to_the_author(build, mailoutbox,
+                                                                   django_capture_on_commit_callbacks):
+    from disclosures import workflow
+
+    item = build.item(state="draft")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(item, build.editor)
+    assert mailoutbox[-1].to == ["reviewer@example.com"] and "待审核" in mailoutbox[-1].subject
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.return_item(item, build.reviewer, reason="请补充救助事由")
+    assert mailoutbox[-1].to == ["editor@example.com"] and "请补充救助事由" in mailoutbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(item, build.editor)
+        workflow.review(item, build.reviewer, secrecy_confirmed=True)
+    assert sorted(mailoutbox[-1].to) == ["leader2@example.com", "leader@example.com"]
+
+
+def test_queue_lists_and_revision_changelist_render(client, build):
+    item = build.item()
+    from disclosures import workflow
+
+    revision = workflow.start_revision(item, build.editor)
+    revision.change_note = "更新"
+    revision.save()
+    workflow.submit_revision(revision, build.editor)
+    login(client, build.reviewer)
+    for queue in ["review", "approve", "returned", "emergency"]:
+        assert client.get(f"/admin/disclosures/disclosureitem/?queue={queue}").status_code == 200
+    page = client.get("/admin/disclosures/revision/?queue=review").content.decode()
+    assert item.title in page
+    assert client.get("/admin/disclosures/revision/?queue=bogus").status_code == 200
+    assert client.get(f"/admin/disclosures/revision/{revision.pk}/change/").status_code == 200
+    root = get_user_model().objects.create_superuser("root", password="pw")
+    login(client, root)
+    assert client.get("/admin/").status_code == 200
