@@ -247,3 +247,14 @@ def test_item_page_query_count_does_not_grow_with_history(client, build, django_
     with django_assert_max_num_queries(12):
         page = client.get(item.get_absolute_url()).content.decode()
     assert "第4次更新" in page
+
+
+def test_superseded_version_is_shown_to_staff(client, build):
+    item = build.item("原版本标题", body="<p>原版本正文</p>")
+    revision = workflow.start_revision(item, build.editor)
+    revision.title, revision.change_note = "新版本标题", "更正标题"
+    revision.save()
+    _through(revision, build)
+    client.force_login(build.reviewer)
+    page = client.get(f"/admin/disclosures/revision/{revision.pk}/change/").content.decode()
+    assert "被本修订替代的版本" in page and "原版本标题" in page and "原版本正文" in page

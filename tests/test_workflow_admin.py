@@ -350,3 +350,52 @@ def test_queue_lists_and_revision_changelist_render(client, build):
     root = get_user_model().objects.create_superuser("root", password="pw")
     login(client, root)
     assert client.get("/admin/").status_code == 200
+
+
+def test_revision_of_structured_fields_and_attachments_in_the_admin(client, build):
+    from decimal import Decimal
+
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from disclosures import workflow
+    from disclosures.demo import _minimal_pdf
+    from disclosures.models import Attachment, SocialAssistanceDetail
+
+    item = build.item("临时救助对象名单", kind="social_assistance")
+    SocialAssistanceDetail.objects.create(item=item, program="temporary", period="2026年9月", households=46,
+                                          amount=Decimal("118500.00"))
+    old = Attachment(item=item, original_name="旧名单.pdf", size=10, file_type="pdf", content_type="application/pdf")
+    old.file.save("old.pdf", ContentFile(_minimal_pdf("old roster")), save=False)
+    old.save()
+    login(client, build.editor)
+    client.post(url(item, "revise"))
+    revision = Revision.objects.get(item=item)
+    kept = revision.attachments.get()
+    page = client.get(f"/admin/disclosures/revision/{revision.pk}/change/").content.decode()
+    assert 'name="detail__households"' in page and 'value="46"' in page
+    data = _revision_post(revision, change_note="更正户数，更换名单附件")
+    data.update({
+        "detail__program": "temporary", "detail__period": "2026年9月", "detail__town": "",
+        "detail__households": "47", "detail__persons": "", "detail__amount": "121000.00",
+        "detail__publicity_start": "", "detail__publicity_end": "",
+        "attachments-TOTAL_FORMS": "2", "attachments-INITIAL_FORMS": "1",
+        "attachments-0-id": kept.pk, "attachments-0-revision": revision.pk, "attachments-0-order": "0",
+        "attachments-0-DELETE": "on",
+        "attachments-1-revision": revision.pk, "attachments-1-order": "1",
+        "attachments-1-file": SimpleUploadedFile("更正名单.pdf", _minimal_pdf("new roster"), "application/pdf"),
+    })
+    response = client.post(f"/admin/disclosures/revision/{revision.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    revision.refresh_from_db()
+    assert revision.detail["households"] == 47
+    page = client.get(rurl(revision, "submit")).content.decode()
+    assert "户数" in page and "旧名单.pdf" in page and "更正名单.pdf" in page  # the comparison lists them
+    client.post(rurl(revision, "submit"))
+    workflow.review_revision(revision, build.reviewer, secrecy_confirmed=True)
+    workflow.approve_revision(revision, build.leader)
+    item.refresh_from_db()
+    assert item.social_assistance.households == 47 and item.social_assistance.amount == Decimal("121000.00")
+    assert list(item.attachments.values_list("original_name", flat=True)) == ["更正名单.pdf"]
+    assert client.get(old.get_absolute_url()).status_code == 404
+    assert client.get(item.attachments.get().get_absolute_url()).status_code == 200
