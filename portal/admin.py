@@ -72,8 +72,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
     the entries of their own organizations and their own actions; administrators see everything
     (including login failures, which belong to no organization)."""
 
-    list_display = ["at", "actor_name", "action_name", "organization_name", "object_repr", "from_state", "to_state",
-                    "reason_short", "ip_address"]
+    list_display = ["at", "actor_name", "action_name", "object_repr", "state_change", "reason_short"]
+    list_per_page = 50
     list_filter = [AuditOrganizationFilter, AuditActorFilter, AuditActionFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "object_repr", "reason", "object_id"]
     date_hierarchy = "at"
@@ -81,6 +81,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     @admin.display(description="操作", ordering="action")
     def action_name(self, obj):
         return action_label(obj.action)
+
+    @admin.display(description="状态变化")
+    def state_change(self, obj):
+        if obj.from_state and obj.to_state:
+            return f"{obj.from_state} → {obj.to_state}"
+        return obj.to_state or obj.from_state
 
     @admin.display(description="理由/说明")
     def reason_short(self, obj):
