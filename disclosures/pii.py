@@ -123,7 +123,7 @@ def _scan_lines(text: str, where: str) -> list[Finding]:
     return findings
 
 
-def _scan_xlsx(fileobj, where: str) -> list[Finding]:
+def _scan_xlsx(fileobj, where: str) -> list[Finding] | None:
     """Cell by cell, so each finding names its sheet and cell (e.g. 工作表“公示名单”C5)."""
     import openpyxl
 
@@ -145,8 +145,8 @@ def _scan_xlsx(fileobj, where: str) -> list[Finding]:
                     if len(text) >= 11:
                         findings += scan_text(text, f"{where}工作表“{ws.title}”{cell.coordinate}单元格")
         wb.close()
-    except Exception:  # unreadable workbook: fall back to the generic extractor below
-        return []
+    except Exception:  # unreadable workbook: the caller falls back to the generic extractor
+        return None
     finally:
         try:
             fileobj.seek(0)
@@ -161,7 +161,7 @@ def scan_attachment(attachment) -> list[Finding]:
     where = f"附件“{attachment.original_name}”"
     if attachment.file_type == "xlsx":
         findings = _scan_xlsx(attachment.file, where)
-        if findings:
+        if findings is not None:
             return findings
     return _scan_lines(extract_text(attachment.file, attachment.file_type), where)
 

@@ -163,7 +163,8 @@ def item_actions(item: DisclosureItem, user, findings) -> list[tuple[str, Action
         names.remove("schedule")
     if item.emergency and workflow.has_role(user, item.organization, R.LEADER) and item.approved_by_id != user.pk:
         names.append("confirm_emergency")
-    if item.status == S.PUBLISHED and workflow.has_role(user, item.organization, R.LEADER):
+    if item.status == S.PUBLISHED and (item.kind == "policy" or item.validity) \
+            and workflow.has_role(user, item.organization, R.LEADER):
         names.append("set_validity")
     if item.status == S.PUBLISHED and workflow.has_role(user, item.organization, R.EDITOR) \
             and not item.revisions.filter(status__in=Revision.OPEN_STATES).exists():

@@ -399,3 +399,30 @@ def test_revision_of_structured_fields_and_attachments_in_the_admin(client, buil
     assert list(item.attachments.values_list("original_name", flat=True)) == ["更正名单.pdf"]
     assert client.get(old.get_absolute_url()).status_code == 404
     assert client.get(item.attachments.get().get_absolute_url()).status_code == 200
+
+
+def test_workflow_functions_bind_superusers_too(build):
+    from django.core.exceptions import PermissionDenied
+
+    from disclosures import workflow
+    from disclosures.models import Membership
+
+    root = get_user_model().objects.create_superuser("root", password="pw")
+    item = build.item(state="pending_review")
+    for call in (lambda: workflow.review(item, root, secrecy_confirmed=True),
+                 lambda: workflow.emergency_publish(item, root, reason="x"),
+                 lambda: workflow.override_pii(item, root, reason="x")):
+        with pytest.raises(PermissionDenied):
+            call()
+    Membership.objects.create(user=root, organization=build.org, role="leader")
+    Membership.objects.create(user=root, organization=build.org, role="reviewer")
+    own = DisclosureItem.objects.create(organization=build.org, category=build.category, title="自己写的",
+                                        written_date=build.item(state="draft").written_date, created_by=root)
+    workflow.submit(own, build.editor)
+    with pytest.raises(PermissionDenied):
+        workflow.review(own, root, secrecy_confirmed=True)
+    workflow.review(own, build.reviewer, secrecy_confirmed=True)
+    with pytest.raises(PermissionDenied):
+        workflow.approve(own, root)
+    own.refresh_from_db()
+    assert own.status == S.PENDING_APPROVAL
