@@ -8,7 +8,7 @@ disclosures/workflow.py.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from . import index_numbers
@@ -23,14 +23,23 @@ from .models import (
     Organization,
     PolicyDetail,
     ProcurementDetail,
+    Revision,
     SecrecyReview,
     SocialAssistanceDetail,
 )
 from .uploads import check_attachment
+from .workflow_admin import (
+    ITEM_ACTIONS,
+    MyQueueFilter,
+    RevisionAdmin,
+    WorkflowAdminMixin,
+    item_actions,
+    submit_selected,
+)
 
 
 def is_site_admin(user) -> bool:
-    if not user.is_authenticated or not user.is_active:
+    if not user.is_authenticated or not user.is_active:  # the login page asks too
         return False
     return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
 
@@ -191,18 +200,24 @@ class ChangeNoteInline(admin.TabularInline):
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(admin.ModelAdmin):
+class DisclosureItemAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     form = ItemForm
+    # Workflow (issue 3): action pages, change-form panel and queues come from workflow_admin.
+    actions_table = ITEM_ACTIONS
+    actions = [submit_selected]
+    change_form_template = "admin/disclosures/disclosureitem/change_form.html"
     list_display = ["title", "organization", "category", "kind", "status", "index_number", "published_at"]
-    list_filter = ["organization", "category", "kind", "status", "validity",
+    list_filter = [MyQueueFilter, "organization", "category", "kind", "status", "validity",
                    ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "document_number", "index_number", "keywords"]
     date_hierarchy = "written_date"
     list_select_related = ["organization", "category"]
-    readonly_fields = ["status", "index_number", "published_at", "view_count", "return_reason"]
+    readonly_fields = ["status", "index_number", "published_at", "view_count", "return_reason", "scheduled_for",
+                       "emergency", "pii_override_reason"]
     inlines = [AttachmentInline, *DETAIL_INLINES, SecrecyReviewInline, ChangeNoteInline]
     fieldsets = [
-        ("状态", {"fields": ["status", "index_number", "published_at", "view_count", "return_reason"]}),
+        ("状态", {"fields": ["status", "index_number", "published_at", "scheduled_for", "view_count", "return_reason",
+                           "emergency", "pii_override_reason"]}),
         ("基本信息", {"fields": [
             "organization", "category", "kind", "title", "document_number", "written_date", "validity",
             "keywords", "summary", "source",
@@ -251,5 +266,24 @@ class DisclosureItemAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        if change and obj.pii_override_reason:
+            # An override covers the content the leader saw, not later edits.
+            obj.pii_override_reason = ""
+            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
         super().save_model(request, obj, form, change)
         obj.contributors.add(request.user)
+
+    def _available(self, obj, user, findings):
+        return item_actions(obj, user, findings)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if obj is not None:
+            extra.update(self.workflow_context(request, obj))
+            extra["open_revision"] = obj.revisions.filter(status__in=Revision.OPEN_STATES).first()
+            extra["revisions"] = list(obj.revisions.order_by("-number"))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+
+admin.site.register(Revision, RevisionAdmin)

@@ -229,6 +229,7 @@ def load(demo: Demo) -> Demo:
     _history_items(demo)
     _current_items(demo)
     _workflow_states(demo)
+    _revision_and_pii_states(demo)
     return demo
 
 
@@ -433,3 +434,48 @@ def _workflow_states(demo: Demo):
     replacement = demo.items["2026年9月临时救助对象名单公示"]
     workflow.withdraw(withdrawn, leader, reason="名单中救助金额统计有误，已更正后重新发布。", replaced_by=replacement)
     demo.items["withdrawn"] = withdrawn
+
+
+# ---- issue 3: a pending revision, a PII-flagged roster, an emergency publication -----------------
+
+def _demo_id(region: str, born: datetime.date, seq: int) -> str:
+    """A well-formed (checksum-valid) 18-digit ID for the demo roster that the PII guard must catch."""
+    from .pii import ID_CHECK, ID_WEIGHTS
+
+    base = f"{region}{born:%Y%m%d}{seq:03d}"
+    return base + ID_CHECK[sum(int(d) * w for d, w in zip(base, ID_WEIGHTS, strict=True)) % 11]
+
+
+def _revision_and_pii_states(demo: Demo):
+    e = demo.users["editor"]
+    # A published item with a revision waiting for review: the public still sees the live version.
+    guide = demo.items["最低生活保障办事指南"]
+    revision = workflow.start_revision(guide, e)
+    revision.body = guide.body + _p("办理时限：县级民政部门自收到乡镇初审材料之日起10个工作日内作出审核确认决定"
+                                    "（《最低生活保障审核确认办法》第二十条）。")
+    revision.change_note = "补充审核确认办理时限"
+    revision.save()
+    workflow.submit_revision(revision, e)
+    demo.items["pending_revision"] = guide
+
+    # A roster left in 草稿 because the PII guard found full ID numbers, phones and a bank card.
+    roster = _new_item(
+        demo, "llmzj", "dibao", "（草稿·隐私检查未通过）龙山镇2026年12月最低生活保障对象名单", timezone.localdate(),
+        _p("现将龙山镇2026年12月最低生活保障对象名单予以公布。"),
+        detail=dict(program="dibao", period="2026年12月", town="龙山镇", households=3, persons=6,
+                    amount=Decimal("2430.00")))
+    rows = [["序号", "村（社区）", "户主姓名", "身份证号码", "家庭人口", "保障金额（元/月）", "联系电话", "银行卡号"],
+            [1, "龙新社区", "杨某某", _demo_id("530523", datetime.date(1958, 3, 4), 121), 3, 1215, "13812345678",
+             "6217001234567890122"],
+            [2, "白塔村", "李某某", _demo_id("530523", datetime.date(1962, 7, 15), 252), 2, 810, "13912345678", ""],
+            [3, "龙新社区", "段某某", _demo_id("530523", datetime.date(1975, 9, 22), 83), 1, 405, "", ""]]
+    _attach(roster, "龙山镇12月低保名单（未脱敏）.xlsx", _roster_xlsx(rows), "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    demo.items["pii_flagged"] = roster
+
+    # An emergency publication, flagged until a second leader (leader2) confirms it.
+    notice = _new_item(demo, "llmzj", "yjjz", "龙陵县启动自然灾害救助Ⅳ级应急响应的通告", timezone.localdate(),
+                       _p("受强降雨影响，县减灾委决定启动自然灾害救助Ⅳ级应急响应。受灾群众可向所在乡镇申请临时救助。"),
+                       author="editor2")
+    workflow.emergency_publish(notice, demo.users["leader"], reason="强降雨灾情，需立即向社会公布救助渠道。")
+    demo.items["emergency"] = notice

@@ -466,8 +466,115 @@ class SecrecyReview(models.Model):
     at = models.DateTimeField("审查时间", default=timezone.now)
     statement = models.TextField("审查结论", default=STATEMENT)
     note = models.TextField("审查意见", blank=True)
+    revision = models.ForeignKey("Revision", verbose_name="修订版本", null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="secrecy_reviews")
 
     class Meta:
         verbose_name = "保密审查记录"
         verbose_name_plural = "保密审查记录"
         ordering = ["-at", "-id"]
+
+
+# ---- Revisions of published items (issue 3) ----------------------------------------------------
+# Editing a published item creates a Revision holding the proposed content; it goes through the
+# same 审核 (保密审查) → 审批 steps while the public keeps seeing the live item. On approval the
+# live item is updated (its 索引号 stays), a public ChangeNote is added, and the revision keeps a
+# snapshot of the version it superseded. Transitions live in disclosures/workflow.py.
+
+class Revision(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PENDING_REVIEW = "pending_review", "待审核"
+        PENDING_APPROVAL = "pending_approval", "待审批"
+        APPROVED = "approved", "已生效"
+        DISCARDED = "discarded", "已放弃"
+
+    OPEN_STATES = (Status.DRAFT, Status.PENDING_REVIEW, Status.PENDING_APPROVAL)
+    # The content fields a revision may change, in the order the comparison lists them.
+    CONTENT_FIELDS = ["title", "summary", "keywords", "document_number", "written_date", "validity", "source",
+                      "body"]
+
+    item = models.ForeignKey(DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE,
+                             related_name="revisions")
+    number = models.PositiveIntegerField("修订序号", editable=False)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT,
+                              editable=False, db_index=True)
+    title = models.CharField("标题", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    keywords = models.CharField("主题词", max_length=200, blank=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    written_date = models.DateField("成文日期")
+    validity = models.CharField("有效性", max_length=10, choices=DisclosureItem.Validity.choices, blank=True)
+    source = models.CharField("信息来源", max_length=100, blank=True)
+    body = models.TextField("正文", blank=True)
+    detail = models.JSONField("类型信息", default=dict, blank=True, editable=False)
+    substantive = models.BooleanField("实质性修改", default=True,
+                                      help_text="修改内容、数据、附件等为实质性修改，须填写公开的更新说明；仅更正错别字、格式可不勾选")
+    change_note = models.CharField("更新说明（公开）", max_length=300, blank=True,
+                                   help_text="审批生效后显示在信息页的“更新记录”中")
+    base = models.JSONField("修订时的现行版本", default=dict, editable=False)
+    superseded = models.JSONField("被替代的版本", default=dict, editable=False)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True,
+                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True,
+                                          related_name="+", editable=False)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
+    return_reason = models.TextField("退回理由", blank=True, editable=False)
+    pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "修订版本"
+        verbose_name_plural = "修订版本"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="unique_revision_number"),
+            models.UniqueConstraint(fields=["item"], condition=Q(status__in=["draft", "pending_review",
+                                                                             "pending_approval"]),
+                                    name="one_open_revision_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item.title}（第{self.number}次修订）"
+
+    @property
+    def organization(self):
+        return self.item.organization
+
+    @property
+    def organization_id(self):
+        return self.item.organization_id
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+
+class RevisionAttachment(models.Model):
+    """An attachment of a revision: either kept from the live item (`source`) or newly uploaded."""
+
+    revision = models.ForeignKey(Revision, verbose_name="修订版本", on_delete=models.CASCADE,
+                                 related_name="attachments")
+    source = models.ForeignKey(Attachment, verbose_name="沿用的现行附件", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+", editable=False)
+    file = models.FileField("文件", upload_to=attachment_path)
+    original_name = models.CharField("原文件名", max_length=200, editable=False)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
+    file_type = models.CharField("文件类型", max_length=10, editable=False)
+    content_type = models.CharField("MIME类型", max_length=100, editable=False)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "修订附件"
+        verbose_name_plural = "修订附件"
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

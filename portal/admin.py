@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 
+from .audit import action_label
 from .models import AuditEntry, CalendarDay, CalendarYear, SiteProfile
 from .workcalendar import uncovered_years
 
@@ -41,15 +42,83 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+class AuditOrganizationFilter(admin.SimpleListFilter):
+    title = "机构"
+    parameter_name = "org"
+
+    def lookups(self, request, model_admin):
+        rows = model_admin.get_queryset(request).exclude(organization_id=None).values_list(
+            "organization_id", "organization_name").distinct().order_by("organization_name")
+        return [(str(pk), name) for pk, name in rows]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(organization_id=int(self.value()))
+        return queryset
+
+
+class AuditActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).values_list("action", flat=True).distinct().order_by("action")
+        return [(code, action_label(code)) for code in codes]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditActorFilter(admin.SimpleListFilter):
+    title = "操作人"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        rows = model_admin.get_queryset(request).exclude(actor_id=None).values_list(
+            "actor_id", "actor_name").distinct().order_by("actor_name")
+        return [(str(pk), name) for pk, name in rows]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(actor_id=int(self.value()))
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log can be searched and filtered, never changed or deleted."""
+    """Read-only: the audit log can be searched and filtered, never changed or deleted. Staff see
+    the entries of their own organizations and their own actions; administrators see everything
+    (including login failures, which belong to no organization)."""
 
-    list_display = ["at", "actor_name", "action", "organization_name", "object_repr", "from_state", "to_state",
-                    "ip_address"]
-    list_filter = ["action", "organization_name", ("at", admin.DateFieldListFilter)]
+    list_display = ["at", "actor_name", "action_name", "object_repr", "state_change", "reason_short"]
+    list_per_page = 50
+    list_filter = [AuditOrganizationFilter, AuditActorFilter, AuditActionFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["actor_name", "object_repr", "reason", "object_id"]
     date_hierarchy = "at"
+
+    @admin.display(description="操作", ordering="action")
+    def action_name(self, obj):
+        return action_label(obj.action)
+
+    @admin.display(description="状态变化")
+    def state_change(self, obj):
+        if obj.from_state and obj.to_state:
+            return f"{obj.from_state} → {obj.to_state}"
+        return obj.to_state or obj.from_state
+
+    @admin.display(description="理由/说明")
+    def reason_short(self, obj):
+        return obj.reason[:80]
+
+    def get_queryset(self, request):
+        from django.db.models import Q
+
+        from disclosures.admin import is_site_admin, user_organizations
+
+        qs = super().get_queryset(request)
+        if is_site_admin(request.user):
+            return qs
+        return qs.filter(Q(organization_id__in=user_organizations(request.user).values("pk")) | Q(actor=request.user))
 
     def has_add_permission(self, request):
         return False

@@ -1,0 +1,135 @@
+"""Selectors for staff: work queues (待我审核 / 待我审批 / 我被退回的) and the inspection checks of
+the staff dashboard (items past their disclosure time limit, stale and empty catalogue columns).
+
+Queues apply the same separation-of-duties rule as disclosures/workflow.py, so nobody is shown
+work they may not do; the workflow functions check again when it is done.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Max, Q, QuerySet
+from django.utils import timezone
+
+from .models import Category, DisclosureItem, Membership, Revision
+
+S = DisclosureItem.Status
+RS = Revision.Status
+R = Membership.Role
+
+
+def _orgs(user, role: str):
+    return Membership.objects.filter(user=user, role=role).values("organization")
+
+
+def _not_mine(qs: QuerySet, user) -> QuerySet:
+    return qs.exclude(created_by=user).exclude(contributors=user)
+
+
+def items_to_review(user) -> QuerySet:
+    """待我审核: items of organizations where `user` is 审核员, written by someone else."""
+    return _not_mine(DisclosureItem.objects.filter(status=S.PENDING_REVIEW,
+                                                   organization__in=_orgs(user, R.REVIEWER)), user)
+
+
+def items_to_approve(user) -> QuerySet:
+    """待我审批: reviewed items of organizations where `user` is 领导, neither written nor reviewed by them."""
+    qs = DisclosureItem.objects.filter(status=S.PENDING_APPROVAL, organization__in=_orgs(user, R.LEADER))
+    return _not_mine(qs, user).exclude(reviewed_by=user)
+
+
+def emergencies_to_confirm(user) -> QuerySet:
+    """应急发布待复核 by a second leader."""
+    return DisclosureItem.objects.filter(emergency=True, organization__in=_orgs(user, R.LEADER)).exclude(
+        approved_by=user)
+
+
+def my_returned_items(user) -> QuerySet:
+    """我被退回的: drafts carrying a return reason that `user` wrote."""
+    return DisclosureItem.objects.filter(Q(created_by=user) | Q(contributors=user), status=S.DRAFT).exclude(
+        return_reason="").distinct()
+
+
+def revisions_to_review(user) -> QuerySet:
+    qs = Revision.objects.filter(status=RS.PENDING_REVIEW, item__organization__in=_orgs(user, R.REVIEWER))
+    return _not_mine(qs, user)
+
+
+def revisions_to_approve(user) -> QuerySet:
+    qs = Revision.objects.filter(status=RS.PENDING_APPROVAL, item__organization__in=_orgs(user, R.LEADER))
+    return _not_mine(qs, user).exclude(reviewed_by=user)
+
+
+def my_returned_revisions(user) -> QuerySet:
+    return Revision.objects.filter(Q(created_by=user) | Q(contributors=user), status=RS.DRAFT).exclude(
+        return_reason="").distinct()
+
+
+# ---- inspection checks --------------------------------------------------------------------------
+
+@dataclass
+class Overdue:
+    item: DisclosureItem
+    deadline: datetime.date
+    days_late: int  # working days past the deadline
+
+
+def overdue_items(organizations, today: datetime.date | None = None) -> list[Overdue]:
+    """Items not yet public whose time limit has passed: 成文日期 + the column's working days
+    (条例第二十六条: 20 working days; 社会救助 10 per 民办函〔2019〕52号)."""
+    from portal.workcalendar import Calendar
+
+    today = today or timezone.localdate()
+    pending = DisclosureItem.objects.filter(
+        organization__in=organizations, status__in=[S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED],
+    ).select_related("category", "organization").order_by("written_date", "id")
+    calendar = Calendar.load()
+    late = []
+    for item in pending:
+        deadline = calendar.add_workdays(item.written_date, item.category.time_limit_days)
+        due = timezone.localdate(item.scheduled_for) if item.status == S.SCHEDULED and item.scheduled_for else today
+        days_late = calendar.workdays_between(deadline, due)
+        if days_late > 0:
+            late.append(Overdue(item, deadline, days_late))
+    return late
+
+
+@dataclass
+class ColumnHealth:
+    category: Category
+    latest: datetime.datetime | None
+    stale_days: int | None  # days since the last update, when past the column's freshness threshold
+
+    @property
+    def empty(self) -> bool:
+        return self.latest is None
+
+
+def column_health(now: datetime.datetime | None = None) -> tuple[list[ColumnHealth], list[ColumnHealth]]:
+    """(stale, empty) catalogue columns per 国办秘函〔2019〕19号 (栏目不更新 / 空白栏目). A column's
+    latest update is the newest published item anywhere under it. Two queries whatever the size."""
+    now = now or timezone.now()
+    categories = list(Category.objects.order_by("path"))
+    direct = dict(DisclosureItem.objects.published().values_list("category").annotate(m=Max("published_at"))
+                  .order_by())
+    by_path = {c.path: c for c in categories}
+    latest: dict[int, datetime.datetime | None] = {c.pk: None for c in categories}
+    for c in categories:
+        when = direct.get(c.pk)
+        if when is None:
+            continue
+        parts = c.path.split("/")
+        for i in range(len(parts)):
+            ancestor = by_path.get("/".join(parts[: i + 1]))
+            if ancestor is not None and (latest[ancestor.pk] is None or latest[ancestor.pk] < when):
+                latest[ancestor.pk] = when
+    stale, empty = [], []
+    for c in categories:
+        when = latest[c.pk]
+        if when is None:
+            empty.append(ColumnHealth(c, None, None))
+        elif now - when > datetime.timedelta(days=c.freshness_days):
+            stale.append(ColumnHealth(c, when, (now - when).days))
+    return stale, empty

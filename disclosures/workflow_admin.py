@@ -1,0 +1,491 @@
+"""Admin side of the publication workflow: one confirmation page per action (with the form the
+action needs: 保密审查 confirmation, return reason, publish time, public withdrawal reason …),
+the workflow panel on the change form, the 我的待办 queue filter, and the revision admin.
+
+Every action calls a function of disclosures/workflow.py, which checks role, separation of duties
+and PII findings itself; a forged POST therefore meets the same guards as the buttons.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django_ckeditor_5.widgets import CKEditor5Widget
+
+from . import pii, queues, workflow
+from .models import DisclosureItem, Membership, Revision, RevisionAttachment, SecrecyReview
+from .revision_diff import compare
+from .uploads import check_attachment
+
+S = DisclosureItem.Status
+R = Membership.Role
+
+
+# ---- forms ------------------------------------------------------------------------------------
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class ReviewForm(forms.Form):
+    secrecy_confirmed = forms.BooleanField(
+        label=SecrecyReview.STATEMENT, required=True,
+        error_messages={"required": "请勾选保密审查确认（条例第十七条）。"},
+    )
+    note = forms.CharField(label="审查意见（内部）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "必须填写理由。"})
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="复核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ApproveForm(forms.Form):
+    publish_at = forms.DateTimeField(
+        label="定时发布时间", required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="留空则立即发布；填写将来的时间则进入“待发布”，到时由定时任务发布。",
+    )
+
+    def clean_publish_at(self):
+        when = self.cleaned_data.get("publish_at")
+        if when and when <= timezone.now():
+            raise ValidationError("定时发布时间必须晚于当前时间；立即发布请留空。")
+        return when
+
+
+def _item_by_index_number(value: str) -> DisclosureItem | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    found = DisclosureItem.objects.published().filter(index_number=value).first()
+    if found is None:
+        raise ValidationError("没有找到该索引号对应的已发布信息。")
+    return found
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label="撤回理由（将在信息页公开显示）", widget=forms.Textarea(attrs={"rows": 4}),
+                             error_messages={"required": "必须填写公开的撤回理由。"})
+    replaced_by = forms.CharField(label="替代信息的索引号", required=False,
+                                  help_text="如有更正后重新发布的信息，填写其索引号，信息页将链接到它。")
+
+    def clean_replaced_by(self):
+        return _item_by_index_number(self.cleaned_data.get("replaced_by"))
+
+
+class ValidityForm(forms.Form):
+    validity = forms.ChoiceField(label="有效性", choices=DisclosureItem.Validity.choices)
+    on = forms.DateField(label="生效日期（失效或废止之日）", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label="依据或理由", widget=forms.Textarea(attrs={"rows": 3}))
+    replaced_by = forms.CharField(label="现行文件的索引号", required=False)
+
+    def clean_replaced_by(self):
+        return _item_by_index_number(self.cleaned_data.get("replaced_by"))
+
+
+# ---- actions ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    form: type[forms.Form]
+    run: Callable  # (obj, user, cleaned_data, request) -> result
+    intro: str = ""
+    danger: bool = False
+
+
+ITEM_ACTIONS: dict[str, Action] = {
+    "submit": Action("提交审核", ConfirmForm, lambda o, u, d, r: workflow.submit(o, u, request=r),
+                     "提交后信息进入“待审核”，由审核员进行保密审查。"),
+    "review": Action("审核通过（保密审查）", ReviewForm, lambda o, u, d, r: workflow.review(
+        o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
+        "依据《政府信息公开条例》第十七条，公开前须进行保密审查。确认后信息进入“待审批”。"),
+    "approve": Action("审批发布", ApproveForm, lambda o, u, d, r: workflow.approve(
+        o, u, publish_at=d.get("publish_at"), request=r), "审批后立即发布并分配索引号，或在设定时间发布。"),
+    "return": Action("退回修改", ReasonForm, lambda o, u, d, r: workflow.return_item(o, u, reason=d["reason"],
+                                                                                  request=r),
+                     "退回后信息回到草稿，退回理由显示给编写人。", danger=True),
+    "emergency_publish": Action("应急发布", ReasonForm, lambda o, u, d, r: workflow.emergency_publish(
+        o, u, reason=d["reason"], request=r),
+        "应急发布跳过审核与审批，立即公开；须写明理由，并由另一位领导事后复核。", danger=True),
+    "confirm_emergency": Action("复核应急发布", NoteForm, lambda o, u, d, r: workflow.confirm_emergency(
+        o, u, note=d["note"], request=r), "确认该应急发布的信息内容无误。"),
+    "withdraw": Action("撤回", WithdrawForm, lambda o, u, d, r: workflow.withdraw(
+        o, u, reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
+        "撤回后信息页保留原网址并显示撤回理由，信息不再出现在列表、检索和订阅中。", danger=True),
+    "set_validity": Action("变更有效性（失效/废止）", ValidityForm, lambda o, u, d, r: workflow.set_validity(
+        o, u, validity=d["validity"], on=d["on"], reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
+        "失效或废止的文件仍然公开、可以检索，页面显示其有效性。"),
+    "pii_override": Action("放行隐私检查", ReasonForm, lambda o, u, d, r: workflow.override_pii(
+        o, u, reason=d["reason"], request=r),
+        "确认下列内容依法可以公开（如惩戒公示），放行理由记入审计日志。", danger=True),
+    "pii_mask": Action("一键脱敏", ConfirmForm, lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
+                       "身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。"),
+    "revise": Action("修订（创建新版本）", ConfirmForm, lambda o, u, d, r: workflow.start_revision(o, u, request=r),
+                     "修订版本审批生效前，公众看到的仍是现行版本。"),
+}
+
+REVISION_ACTIONS: dict[str, Action] = {
+    "submit": Action("提交审核", ConfirmForm, lambda o, u, d, r: workflow.submit_revision(o, u, request=r),
+                     "提交后修订进入“待审核”。"),
+    "review": Action("审核通过（保密审查）", ReviewForm, lambda o, u, d, r: workflow.review_revision(
+        o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
+        "请对照下方与现行版本的比较进行保密审查（条例第十七条）。"),
+    "approve": Action("审批生效", ConfirmForm, lambda o, u, d, r: workflow.approve_revision(o, u, request=r),
+                      "审批后信息页立即更新为本版本，索引号不变，更新说明列入公开的更新记录。"),
+    "return": Action("退回修改", ReasonForm, lambda o, u, d, r: workflow.return_revision(
+        o, u, reason=d["reason"], request=r), "退回后修订回到草稿，退回理由显示给编写人。", danger=True),
+    "discard": Action("放弃修订", ConfirmForm, lambda o, u, d, r: workflow.discard_revision(o, u, request=r),
+                      "放弃后该修订不再生效（记录保留）。", danger=True),
+    "pii_override": ITEM_ACTIONS["pii_override"],
+    "pii_mask": ITEM_ACTIONS["pii_mask"],
+}
+
+
+def item_actions(item: DisclosureItem, user, findings) -> list[tuple[str, Action]]:
+    """Buttons to show; each action's workflow function checks again when it runs."""
+    names = [t.name for t in workflow.available_transitions(item, user)]
+    if "schedule" in names:
+        names.remove("schedule")
+    if item.emergency and workflow.has_role(user, item.organization, R.LEADER) and item.approved_by_id != user.pk:
+        names.append("confirm_emergency")
+    if item.status == S.PUBLISHED and (item.kind == "policy" or item.validity) \
+            and workflow.has_role(user, item.organization, R.LEADER):
+        names.append("set_validity")
+    if item.status == S.PUBLISHED and workflow.has_role(user, item.organization, R.EDITOR) \
+            and not item.revisions.filter(status__in=Revision.OPEN_STATES).exists():
+        names.append("revise")
+    names += _pii_actions(item, user, findings)
+    return [(n, ITEM_ACTIONS[n]) for n in names]
+
+
+def _pii_actions(obj, user, findings) -> list[str]:
+    names = []
+    if findings and not obj.pii_override_reason:
+        if obj.status == S.DRAFT and workflow.has_role(user, obj.organization, R.EDITOR):
+            names.append("pii_mask")
+        if obj.status in workflow.PRE_PUBLICATION and workflow.has_role(user, obj.organization, R.LEADER) \
+                and not workflow.is_contributor(user, obj):
+            names.append("pii_override")
+    return names
+
+
+def revision_actions(revision: Revision, user, findings) -> list[tuple[str, Action]]:
+    names = [t.name for t in workflow.available_revision_transitions(revision, user)]
+    names += _pii_actions(revision, user, findings)
+    return [(n, REVISION_ACTIONS[n]) for n in names]
+
+
+def item_history(obj):
+    from portal.models import AuditEntry
+
+    return list(AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id"))
+
+
+def pii_findings(obj):
+    if obj.status in (S.PUBLISHED, S.WITHDRAWN, Revision.Status.APPROVED, Revision.Status.DISCARDED):
+        return []
+    return pii.scan_item(obj)
+
+
+class WorkflowAdminMixin:
+    """Shared by the item and revision admins: the action pages and the change-form panel."""
+
+    actions_table: dict[str, Action] = {}
+    workflow_template = "admin/disclosures/workflow_action.html"
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [
+            path("<int:pk>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
+                 name=f"{info[0]}_{info[1]}_workflow"),
+        ] + super().get_urls()
+
+    def _available(self, obj, user, findings):
+        raise NotImplementedError
+
+    @admin.display(description="正文")
+    def body_preview(self, obj):
+        from .sanitize import render_html
+
+        return render_html(obj.body)
+
+    def read_only_fieldsets(self, request, obj, sets):
+        """Where the record is read-only (not a draft), show the body rendered, not as HTML source."""
+        if obj is None or self.has_change_permission(request, obj):
+            return sets
+        return [(name, {**opts, "fields": ["body_preview" if f == "body" else f for f in opts["fields"]]})
+                for name, opts in sets]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.read_only_fieldsets(request, obj, super().get_fieldsets(request, obj))
+
+    def workflow_context(self, request, obj):
+        findings = pii_findings(obj)
+        return {
+            "workflow_actions": self._available(obj, request.user, findings),
+            "pii_findings": findings,
+            "history": item_history(obj),
+            "workflow_url_name": f"admin:{obj._meta.app_label}_{obj._meta.model_name}_workflow",
+        }
+
+    def workflow_view(self, request, pk: int, action: str):
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise Http404("信息不存在或不在您的管理范围内。")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        spec = self.actions_table.get(action)
+        if spec is None:
+            raise Http404("没有这个操作。")
+        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+        status = 200
+        error = ""
+        if request.method == "POST":
+            form = spec.form(request.POST)
+            if form.is_valid():
+                try:
+                    result = spec.run(obj, request.user, form.cleaned_data, request)
+                except PermissionDenied as exc:
+                    error, status = str(exc) or "您没有权限执行此操作。", 403
+                except ValidationError as exc:
+                    error, status = "；".join(exc.messages), 400
+                else:
+                    return self._after(request, obj, action, spec, result, change_url)
+            else:
+                status = 400
+        else:
+            form = spec.form()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": obj, "title": f"{spec.label}：{obj}", "action": spec,
+            "action_name": action, "form": form, "error": error, "change_url": change_url,
+            "pii_findings": pii_findings(obj),
+            "changes": compare(workflow.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
+        }
+        return TemplateResponse(request, self.workflow_template, context, status=status)
+
+    def _after(self, request, obj, action, spec, result, change_url):
+        if action == "revise":
+            messages.success(request, "已创建修订版本。请修改内容并填写更新说明，然后提交审核。")
+            return HttpResponseRedirect(reverse("admin:disclosures_revision_change", args=[result.pk]))
+        if action == "pii_mask":
+            masked, unmaskable = result
+            messages.success(request, f"已脱敏 {masked} 处。")
+            if unmaskable:
+                messages.warning(request, "以下附件无法自动脱敏，请替换为脱敏后的文件：" + "、".join(unmaskable))
+            return HttpResponseRedirect(change_url)
+        if isinstance(result, (DisclosureItem, Revision)):
+            messages.success(request, f"已{spec.label}：{obj}（当前状态：{result.get_status_display()}）。")
+        return HttpResponseRedirect(change_url)
+
+
+# ---- queue filter (我的待办) --------------------------------------------------------------------
+
+class MyQueueFilter(admin.SimpleListFilter):
+    title = "我的待办"
+    parameter_name = "queue"
+    QUEUES = {
+        "review": ("待我审核", queues.items_to_review),
+        "approve": ("待我审批", queues.items_to_approve),
+        "returned": ("我被退回的", queues.my_returned_items),
+        "emergency": ("应急发布待复核", queues.emergencies_to_confirm),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.QUEUES.items()]
+
+    def queryset(self, request, queryset):
+        entry = self.QUEUES.get(self.value())
+        if entry is None:
+            return queryset
+        return queryset.filter(pk__in=entry[1](request.user).values("pk"))
+
+
+class RevisionQueueFilter(MyQueueFilter):
+    QUEUES = {
+        "review": ("待我审核", queues.revisions_to_review),
+        "approve": ("待我审批", queues.revisions_to_approve),
+        "returned": ("我被退回的", queues.my_returned_revisions),
+    }
+
+
+@admin.action(description="提交审核（所选草稿）")
+def submit_selected(modeladmin, request, queryset):
+    done, failed = 0, []
+    for item in queryset:
+        try:
+            workflow.submit(item, request.user, request=request)
+            done += 1
+        except (PermissionDenied, ValidationError) as exc:
+            failed.append(f"{item.title}：{'；'.join(getattr(exc, 'messages', [str(exc)]))}")
+    if done:
+        messages.success(request, f"已提交审核 {done} 条。")
+    for line in failed:
+        messages.error(request, line)
+
+
+# ---- revision admin ---------------------------------------------------------------------------
+
+class RevisionForm(forms.ModelForm):
+    DETAIL_PREFIX = "detail__"
+
+    class Meta:
+        model = Revision
+        fields = [*Revision.CONTENT_FIELDS, "substantive", "change_note"]
+        widgets = {"body": CKEditor5Widget(config_name="default"), "summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.detail or {}
+        for name, model_field in workflow.detail_fields(self.instance.item.kind).items():
+            key = self.DETAIL_PREFIX + name
+            if key in self.fields and name in stored and stored[name] not in (None, ""):
+                self.initial[key] = model_field.to_python(stored[name])
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.item.kind == "policy" and not data.get("validity"):
+            self.add_error("validity", "政策文件必须填写有效性。")
+        if data.get("substantive") and not (data.get("change_note") or "").strip():
+            self.add_error("change_note", "实质性修改必须填写公开的更新说明。")
+        detail = dict(self.instance.detail or {})
+        for name in workflow.detail_fields(self.instance.item.kind):
+            key = self.DETAIL_PREFIX + name
+            if key in self.fields:
+                detail[name] = workflow._json_value(data.get(key))
+        self.instance.detail = detail
+        return data
+
+
+def revision_form_for(kind: str) -> type[RevisionForm]:
+    """A RevisionForm with the item kind's structured fields declared (prefixed detail__)."""
+    declared = {}
+    for name, model_field in workflow.detail_fields(kind).items():
+        formfield = model_field.formfield()
+        if formfield is not None:
+            formfield.required = False if model_field.blank or model_field.null else formfield.required
+            declared[RevisionForm.DETAIL_PREFIX + name] = formfield
+    return type(f"RevisionForm_{kind}", (RevisionForm,), declared)
+
+
+class RevisionAttachmentForm(forms.ModelForm):
+    class Meta:
+        model = RevisionAttachment
+        fields = ["file", "order"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload replaces the kept file
+            ext, mime = check_attachment(upload)
+            self.instance.original_name = upload.name[-200:]
+            self.instance.size = upload.size
+            self.instance.file_type = ext
+            self.instance.content_type = mime
+            self.instance.source = None
+        return upload
+
+
+class RevisionAttachmentInline(admin.TabularInline):
+    model = RevisionAttachment
+    form = RevisionAttachmentForm
+    extra = 1
+    fields = ["file", "original_name", "file_type", "size", "order"]
+    readonly_fields = ["original_name", "file_type", "size"]
+
+
+class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+    actions_table = REVISION_ACTIONS
+    change_form_template = "admin/disclosures/revision/change_form.html"
+    list_display = ["item", "number", "status", "created_by", "updated_at"]
+    list_filter = [RevisionQueueFilter, "status"]
+    search_fields = ["item__title", "title", "item__index_number"]
+    list_select_related = ["item", "created_by"]
+    readonly_fields = ["status", "return_reason"]
+    inlines = [RevisionAttachmentInline]
+
+    def _available(self, obj, user, findings):
+        return revision_actions(obj, user, findings)
+
+    def get_queryset(self, request):
+        from .admin import is_site_admin, user_organizations
+
+        qs = super().get_queryset(request).select_related("item__organization")
+        if is_site_admin(request.user):
+            return qs
+        return qs.filter(item__organization__in=user_organizations(request.user))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = revision_form_for(obj.item.kind)
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        sets = [
+            ("状态", {"fields": ["status", "return_reason"]}),
+            ("修订内容", {"fields": ["title", "document_number", "written_date", "validity", "keywords", "summary",
+                                 "source"]}),
+            ("正文", {"fields": ["body"]}),
+        ]
+        if obj is not None and self.has_change_permission(request, obj):
+            names = [RevisionForm.DETAIL_PREFIX + n for n in workflow.detail_fields(obj.item.kind)]
+            if names:
+                sets.append((f"{obj.item.get_kind_display()}信息", {"fields": names}))
+        sets.append(("更新说明", {"fields": ["substantive", "change_note"]}))
+        return self.read_only_fieldsets(request, obj, sets)
+
+    def has_add_permission(self, request):
+        return False  # revisions start from the published item's 修订 button
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept: superseded and discarded versions are part of the record
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if not workflow.has_role(request.user, obj.item.organization, R.EDITOR):
+            return False
+        return obj.status == Revision.Status.DRAFT
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def save_model(self, request, obj, form, change):
+        if form.has_changed() and obj.pii_override_reason:
+            obj.pii_override_reason = ""  # an override covers the content the leader saw, not later edits
+            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
+        super().save_model(request, obj, form, change)
+        obj.contributors.add(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if obj is not None:
+            extra.update(self.workflow_context(request, obj))
+            extra["changes"] = compare(workflow.snapshot(obj.item), obj)
+            extra["superseded"] = obj.superseded
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+
+def deadline_for(item: DisclosureItem) -> datetime.date:
+    from portal.workcalendar import Calendar
+
+    return Calendar.load().add_workdays(item.written_date, item.category.time_limit_days)
