@@ -147,8 +147,8 @@ class AnnualReportAdmin(_OrgScoped):
                 report_workflow.submit(report, request.user, request=request)
                 done = "已提交审核，数据已冻结。"
             elif action == "review":
-                report_workflow.review(report, request.user, secrecy_confirmed=bool(request.POST.get("secrecy_confirmed")),
-                                       request=request)
+                confirmed = bool(request.POST.get("secrecy_confirmed"))
+                report_workflow.review(report, request.user, secrecy_confirmed=confirmed, request=request)
                 done = "审核通过，已送领导审批。"
             elif action == "approve":
                 report_workflow.approve(report, request.user, request=request)

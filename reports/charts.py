@@ -22,7 +22,7 @@ def _defs() -> str:
             continue
         pid = f"p-{pattern}-{colour[1:]}"
         shapes = {
-            "stripes": f'<path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>',
+            "stripes": '<path d="M0,8 L8,0" stroke="#fff" stroke-width="2"/>',
             "dots": '<circle cx="4" cy="4" r="1.6" fill="#fff"/>',
             "cross": '<path d="M0,0 L8,8 M8,0 L0,8" stroke="#fff" stroke-width="1.5"/>',
             "hstripes": '<path d="M0,4 L8,4" stroke="#fff" stroke-width="2"/>',
@@ -108,7 +108,8 @@ def monthly(data: dict) -> str:
             body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{_fill(i)}" '
                         f'stroke="#fff" stroke-width="0.5"><title>{escape(s["name"])} {m + 1}月：{n}条</title></rect>')
         if totals[m]:
-            body.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111">{totals[m]}</text>')
+            body.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111">'
+                        f'{totals[m]}</text>')
         body.append(f'<text x="{x + bar / 2:.1f}" y="{y0 + 18}" text-anchor="middle" fill="#333">{m + 1}月</text>')
     lx, ly = x0, y0 + 40
     for i, s in enumerate(series):
@@ -118,7 +119,8 @@ def monthly(data: dict) -> str:
                     f'stroke-width="0.5"/><text x="{col_x + 22}" y="{row_y}" fill="#111">'
                     f'{escape(s["name"])}（{s["total"]}条）</text>')
     if not series:
-        body.append(f'<text x="{width / 2}" y="{y0 - plot_h / 2}" text-anchor="middle" fill="#333">本年度无主动公开信息</text>')
+        body.append(f'<text x="{width / 2}" y="{y0 - plot_h / 2}" text-anchor="middle" fill="#333">'
+                    '本年度无主动公开信息</text>')
     title = f"{data['year']}年各月主动公开信息数量（按栏目）"
     return _svg(width, height + 20 * max(len(series) // 3 - 1, 0), title, "".join(body))
 
@@ -158,12 +160,14 @@ def comparison(data: dict) -> str:
             h = plot_h * n / top
             bx = x + j * (bar + 4)
             body.append(f'<rect x="{bx:.1f}" y="{y0 - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{fill}"/>')
-            body.append(f'<text x="{bx + bar / 2:.1f}" y="{y0 - h - 4:.1f}" text-anchor="middle" fill="#111">{n}</text>')
+            body.append(f'<text x="{bx + bar / 2:.1f}" y="{y0 - h - 4:.1f}" text-anchor="middle" fill="#111">'
+                        f'{n}</text>')
         body.append(f'<text x="{x0 + slot * i + slot / 2:.1f}" y="{y0 + 20}" text-anchor="middle" fill="#333">'
                     f'{escape(label)}</text>')
     for j, (name, fill) in enumerate(((f"{year - 1}年", _fill(1)), (f"{year}年", _fill(0)))):
         lx = x0 + j * 140
-        body.append(f'<rect x="{lx}" y="{y0 + 40}" width="16" height="14" fill="{fill}" stroke="#333" stroke-width="0.5"/>'
+        body.append(f'<rect x="{lx}" y="{y0 + 40}" width="16" height="14" fill="{fill}" stroke="#333" '
+                    'stroke-width="0.5"/>'
                     f'<text x="{lx + 22}" y="{y0 + 52}" fill="#111">{name}</text>')
     title = f"{year}年与{year - 1}年主要数据对比"
     return _svg(width, height, title, "".join(body))

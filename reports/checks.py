@@ -87,7 +87,8 @@ def run(data: dict, previous: dict | None = None) -> list[Problem]:
                 problems.append(Problem(
                     "表二", label, "现行有效件数",
                     f"表二“{label}”的现行有效件数为{now['valid']}，按上年度报告推算应为{expected}"
-                    f"（上年现行有效{before['valid']} + 本年制发{now['issued']} − 本年废止{now['repealed']}），请核实。",
+                    f"（上年现行有效{before['valid']} + 本年制发{now['issued']} − 本年废止{now['repealed']}），"
+                    "请核实。",
                     blocking=False))
     return problems
 

@@ -233,8 +233,8 @@ def to_docx(title: str, data: dict, view: dict) -> bytes:
     doc.styles["Normal"].font.size = Pt(16)
     doc.core_properties.title = title
     _paragraph(doc, title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(doc, f"本报告根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和《中华人民共和国政府信息公开工作"
-                    f"年度报告格式》（国办公开办函〔2021〕30号）编制，报告期为{data['year']}年1月1日至12月31日。")
+    _paragraph(doc, "本报告根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和"
+                    f"《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，报告期为{data['year']}年1月1日至12月31日。")
     sections = view["sections"]
 
     def narrative(html: str, empty: str = "（未填写）"):
@@ -251,7 +251,8 @@ def to_docx(title: str, data: dict, view: dict) -> bytes:
         _paragraph(doc, heading, font=HEADING_FONT)
         _docx_table(doc, grid)
         if grid is table_grids[0] and data["table2"].get("source"):
-            _paragraph(doc, f"行政许可、行政处罚、行政强制、行政事业性收费数据来源：{data['table2']['source']}", size=10.5)
+            _paragraph(doc, f"行政许可、行政处罚、行政强制、行政事业性收费数据来源：{data['table2']['source']}",
+                       size=10.5)
     _paragraph(doc, sections[4], font=HEADING_FONT)
     narrative(view["problems"])
     _paragraph(doc, sections[5], font=HEADING_FONT)

@@ -48,8 +48,8 @@ def draft_overview(data: dict) -> str:
     text += f"，其中{'、'.join(groups)}" if groups else ""
     text += f"；结转下年度继续办理{t3[row['carried_out']][6]}件。"
     if answers["count"]:
-        text += (f"办结申请平均用时{answers['average_workdays']}个工作日，在20个工作日内答复的{answers['within_limit']}件，"
-                 f"占{answers['within_limit_share']}%（条例第三十三条）。")
+        text += (f"办结申请平均用时{answers['average_workdays']}个工作日，"
+                 f"在20个工作日内答复的{answers['within_limit']}件，占{answers['within_limit_share']}%（条例第三十三条）。")
     parts.append(_p(text))
     parts.append(_p(f"（三）政府信息管理。坚持“先审查、后公开”，全年对拟公开信息进行保密审查"
                     f"{data['supervision']['secrecy_reviews']}次，落实审核、审批分离制度；政策文件按有效性标注现行有效、"

@@ -68,8 +68,8 @@ def other_matters(report, data: dict) -> list[dict]:
     if report is not None:
         texts = {"fee": report.fee_note, "key_points": report.key_points, "proposals": report.proposals,
                  "innovation": report.innovation}
-    return [{"key": key, "title": title, "html": texts[key], "computed": narrative.fee_text(data) if key == "fee" else ""}
-            for key, title in OTHER_MATTERS]
+    return [{"key": key, "title": title, "html": texts[key],
+             "computed": narrative.fee_text(data) if key == "fee" else ""} for key, title in OTHER_MATTERS]
 
 
 def view_model(report, data: dict) -> dict:

@@ -188,7 +188,8 @@ def published_items(organization: Organization | None, year: int) -> dict:
     timing = list(qs.annotate(day=TruncDate("published_at")).values("written_date", "day", "category__time_limit_days")
                   .annotate(n=Count("id")).order_by())
     index = _workday_index([(r["written_date"], r["day"]) for r in timing])
-    on_time = sum(r["n"] for r in timing if index.between(r["written_date"], r["day"]) <= r["category__time_limit_days"])
+    on_time = sum(r["n"] for r in timing
+                  if index.between(r["written_date"], r["day"]) <= r["category__time_limit_days"])
     total = sum(sum(v) for _, v in ordered)
     return {
         "total": total,
