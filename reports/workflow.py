@@ -93,7 +93,8 @@ def item_body(report: AnnualReport, data: dict) -> str:
 def submit(report: AnnualReport, user, *, request=None) -> AnnualReport:
     """提交审核: the checks must pass; the figures are frozen and the 年度报告 item is submitted."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().select_related("organization", "item").get(pk=report.pk)
+        report = AnnualReport.objects.select_for_update(of=("self",)).select_related("organization", "item").get(
+            pk=report.pk)
         if not report.is_editable:
             raise WorkflowError(f"“{report.title}”当前状态为“{report.status_label}”，不能提交审核。")
         if not item_workflow.has_role(user, report.organization, R.EDITOR):

@@ -65,7 +65,7 @@ def appeal(org, kind, filed, result="pending", concluded=None):
 
 
 def policy(build, title, written, doc_type, *, state="published", repeal=None, expiry=None, org=None):
-    from disclosures.models import DisclosureItem, PolicyDetail
+    from disclosures.models import PolicyDetail
 
     validity = "repealed" if repeal else ("expired" if expiry else "valid")
     item = build.item(title, state=state, org=org, category=build.policy_category, kind="policy",
