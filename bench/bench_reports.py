@@ -124,14 +124,16 @@ def main():
                 f"Python {platform.python_version()}; {platform.machine()}",
                 f"- corpus: {ITEMS:,} published items in {YEAR} (5 % policies), {APPLICATIONS:,} applications "
                 f"({total_new:,} received in {YEAR}), {APPEALS} appeals; built in {build_s:.1f} s (rolled back after)",
-                f"- command: `DATABASE_URL=… .venv/bin/python bench/bench_reports.py`",
+                "- command: `DATABASE_URL=… .venv/bin/python bench/bench_reports.py`",
                 "",
                 "| step | runs | median | max | queries |",
                 "|---|---|---|---|---|",
                 f"| `tables.compute` (all tables + narrative figures + previous year) | {RUNS} | "
                 f"{statistics.median(compute_s):.3f} s | {max(compute_s):.3f} s | {len(queries.captured_queries)} |",
-                f"| Word export (`exports.to_docx`) | 3 | {statistics.median(docx_s):.3f} s | {max(docx_s):.3f} s | 0 |",
-                f"| Excel export (`exports.to_xlsx`) | 3 | {statistics.median(xlsx_s):.3f} s | {max(xlsx_s):.3f} s | 0 |",
+                f"| Word export (`exports.to_docx`) | 3 | {statistics.median(docx_s):.3f} s | "
+                f"{max(docx_s):.3f} s | 0 |",
+                f"| Excel export (`exports.to_xlsx`) | 3 | {statistics.median(xlsx_s):.3f} s | "
+                f"{max(xlsx_s):.3f} s | 0 |",
                 "",
                 f"Budget: ≤ 2 s per generation with a bounded number of queries "
                 f"({'met' if max(compute_s) <= 2 else 'NOT met'}). The query count is the same for any amount of "

@@ -13,7 +13,6 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from disclosures import workflow as item_workflow
 from disclosures.admin import is_site_admin, user_organizations
-from disclosures.models import DisclosureItem
 
 from . import narrative
 from . import workflow as report_workflow
@@ -168,4 +167,4 @@ class AnnualReportAdmin(_OrgScoped):
         return HttpResponseRedirect(back)
 
 
-__all__ = ["AnnualReportAdmin", "YearlyFiguresAdmin", "DisclosureItem"]
+__all__ = ["AnnualReportAdmin", "YearlyFiguresAdmin"]

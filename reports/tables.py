@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from disclosures.models import DisclosureItem, ItemKind, Organization, PolicyDetail, SecrecyReview
 from info_requests.models import Appeal, Application
-from info_requests.outcomes import AppealResult, ApplicantType
+from info_requests.outcomes import AppealResult
 
 from .layout import APPLICANT_COLUMNS, OUTCOME_KEYS, TABLE3_ROW_INDEX, TABLE3_ROWS, TABLE4_GROUPS
 
@@ -314,4 +314,4 @@ def applicant_type_labels() -> list[str]:
     return [label for _, label in APPLICANT_COLUMNS]
 
 
-__all__ = ["compute", "table2_policies", "table3", "table4", "ApplicantType"]
+

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
@@ -57,7 +58,7 @@ def _is_staff_of(user, organization) -> bool:
 
 
 def _resolve(request, year: int, org: str) -> _Context:
-    if year < MIN_YEAR or year > 9999:
+    if year < MIN_YEAR or year > timezone.localdate().year:
         raise Http404("没有该年度的报告")
     if org == AGGREGATE_SLUG:
         published_any = DisclosureItem.objects.published().filter(

@@ -79,7 +79,7 @@ def test_draft_report_is_not_public_but_staff_preview_it_with_checks(client, bui
 
 def test_unknown_years_and_organizations_answer_404_in_chinese(client, published):
     for url in ["/reports/1999/csmzj/", "/reports/2024/csmzj/", "/reports/2025/nobody/", "/reports/2025/csmzj/charts/pie.svg",
-                "/reports/2030/all/"]:
+                "/reports/2030/all/", "/reports/99999999999999999999/all/", "/reports/2025/a.b/"]:
         response = client.get(url)
         assert response.status_code == 404, url
     assert client.post("/reports/2025/csmzj/").status_code == 405
@@ -165,3 +165,29 @@ def test_excel_file_has_one_sheet_per_table_merged_headers_and_numbers(client, p
     assert [ws2.cell(5, c).value for c in range(2, 5)] == [int(v) for v in t2[2][1:]]
     fee = ws2.cell(16, 2)
     assert fee.value == 3.5 and isinstance(fee.value, float) and t2[13][1] == "3.50"
+
+
+def test_demo_publishes_the_2025_report_of_longling_with_passing_checks(db):
+    import os
+
+    from django.core.management import call_command
+
+    from reports.models import AnnualReport
+
+    call_command("demo", stdout=open(os.devnull, "w"))
+    report = AnnualReport.objects.select_related("item", "organization").get(organization__slug="llmzj", year=2025)
+    assert report.is_published and report.item.category.code == "nb" and report.item.index_number
+    assert rw.problems(report) == []
+    assert report.snapshot["table2"]["normative"] == {"issued": 3, "repealed": 1, "valid": 3}
+
+
+def test_monthly_chart_folds_small_categories_into_one_series():
+    from reports import charts
+
+    data = {"year": 2025, "items": {"by_category": [
+        {"name": f"栏目{i}", "months": [i] + [0] * 11, "total": i} for i in range(8, 0, -1)]}}
+    series = charts.monthly_series(data)
+    assert [s["name"] for s in series] == ["栏目8", "栏目7", "栏目6", "栏目5", "栏目4", "其他栏目"]
+    assert series[-1]["total"] == 3 + 2 + 1
+    svg = charts.monthly(data)
+    assert "其他栏目（6条）" in svg and 'url(#p-' in svg
