@@ -13,6 +13,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 
 from disclosures import workflow as item_workflow
 from disclosures.admin import is_site_admin, user_organizations
+from disclosures.templatetags.portal_tags import clean_html
 
 from . import narrative
 from . import workflow as report_workflow
@@ -60,6 +61,18 @@ class AnnualReportForm(forms.ModelForm):
                    for name in ["overview", "problems", "fee_note", "key_points", "proposals", "innovation"]}
 
 
+NARRATIVE_FIELDS = ["overview", "problems", "fee_note", "key_points", "proposals", "innovation"]
+
+
+def _rendered(name):
+    @admin.display(description=AnnualReport._meta.get_field(name).verbose_name)
+    def show(self, obj):
+        return clean_html(getattr(obj, name)) or "—"
+
+    show.__name__ = f"{name}_html"
+    return show
+
+
 @admin.register(AnnualReport)
 class AnnualReportAdmin(_OrgScoped):
     form = AnnualReportForm
@@ -73,12 +86,25 @@ class AnnualReportAdmin(_OrgScoped):
         ("六、其他需要报告的事项", {"fields": ["fee_note", "key_points", "proposals", "innovation"]}),
     ]
 
+    overview_html, problems_html, fee_note_html, key_points_html, proposals_html, innovation_html = (
+        _rendered(name) for name in NARRATIVE_FIELDS)
+
     @admin.display(description="状态")
     def status_label(self, obj):
         return obj.status_label
 
     def get_readonly_fields(self, request, obj=None):
-        return ["organization", "year"] if obj is not None else []
+        if obj is None:
+            return []
+        if not obj.is_editable:  # submitted: show the narrative rendered, not as HTML source
+            return ["organization", "year", *(f"{name}_html" for name in NARRATIVE_FIELDS)]
+        return ["organization", "year"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or obj.is_editable:
+            return self.fieldsets
+        return [(title, {"fields": [f if f in ("organization", "year") else f"{f}_html" for f in opts["fields"]]})
+                for title, opts in self.fieldsets]
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

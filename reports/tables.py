@@ -308,10 +308,3 @@ def _staff_figures(figures) -> dict:
     return {"license": figures.license_decisions, "penalty": figures.penalty_decisions,
             "enforcement": figures.enforcement_decisions, "fee": str(figures.fee_amount),
             "source": figures.source}
-
-
-def applicant_type_labels() -> list[str]:
-    return [label for _, label in APPLICANT_COLUMNS]
-
-
-
