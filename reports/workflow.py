@@ -163,8 +163,11 @@ def guard_publication(item: DisclosureItem) -> None:
     if item.status not in (DisclosureItem.Status.PUBLISHED, DisclosureItem.Status.SCHEDULED):
         return
     report = AnnualReport.objects.filter(item_id=item.pk).select_related("organization").first()
-    if report is None or report.snapshot is None:
+    if report is None:
         return
+    if report.snapshot is None:
+        raise WorkflowError(f"“{report.title}”须在“政府信息公开工作年度报告”中提交审核"
+                            "（冻结数据并通过校验）后才能发布。")
     found = checks.blocking(problems(report, report.snapshot))
     if found:
         raise WorkflowError(checks.explain(found))

@@ -237,3 +237,16 @@ def test_admin_buttons_move_the_report_and_show_refusals(client, build, report):
     report.refresh_from_db()
     assert report.is_published
     assert f"已审批发布，索引号 {report.item.index_number}" in response.content.decode()
+
+
+def test_returned_report_item_cannot_be_pushed_through_the_items_workflow(report, build):
+    from disclosures import workflow as item_workflow
+
+    rw.submit(report, build.editor)
+    rw.return_report(report, build.reviewer, reason="数据需核对")
+    report.refresh_from_db()
+    item = report.item
+    item_workflow.submit(item, build.editor)  # bypassing the report: no freeze, no checks
+    item_workflow.review(item, build.reviewer, secrecy_confirmed=True)
+    with pytest.raises(WorkflowError, match="须在“政府信息公开工作年度报告”中提交审核"):
+        item_workflow.approve(item, build.leader)
