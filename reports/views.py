@@ -1,2 +1,171 @@
+"""Public pages of the annual reports: the list, one report (HTML, print), its charts (SVG) and its
+Word and Excel files. A report is public once its 年度报告 item is published; staff of the
+organization may preview a draft at the same address (marked 草稿预览, never cached)."""
 
-# Create your views here.
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from disclosures.admin import user_organizations
+from disclosures.models import DisclosureItem, ItemKind, Organization
+
+from . import charts, exports, present, tables
+from . import workflow as report_workflow
+from .models import AnnualReport
+
+AGGREGATE_SLUG = "all"
+AGGREGATE_NAME = "全县汇总"
+MIN_YEAR = 2008  # 条例 (2007) in force from 2008-05-01
+
+
+class _Context:
+    """What one report address resolves to: a stored report, or the county-wide aggregate."""
+
+    def __init__(self, *, year: int, report: AnnualReport | None, organization: Organization | None,
+                 preview: bool, data: dict):
+        self.year = year
+        self.report = report
+        self.organization = organization
+        self.preview = preview
+        self.data = data
+
+    @property
+    def slug(self) -> str:
+        return self.organization.slug if self.organization else AGGREGATE_SLUG
+
+    @property
+    def title(self) -> str:
+        if self.report is not None:
+            return self.report.title
+        return f"{AGGREGATE_NAME}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def filename(self) -> str:
+        return self.title
+
+
+def _is_staff_of(user, organization) -> bool:
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if organization is None:
+        return True
+    return user_organizations(user).filter(pk=organization.pk).exists()
+
+
+def _resolve(request, year: int, org: str) -> _Context:
+    if year < MIN_YEAR or year > timezone.localdate().year:
+        raise Http404("没有该年度的报告")
+    if org == AGGREGATE_SLUG:
+        published_any = DisclosureItem.objects.published().filter(
+            kind=ItemKind.ANNUAL_REPORT, annual_report__year=year).exists()
+        staff = _is_staff_of(request.user, None)
+        if not published_any and not staff:
+            raise Http404("该年度尚无已发布的年度报告")
+        key = f"reports-aggregate-{year}"
+        data = cache.get(key) if published_any and not staff else None
+        if data is None:
+            data = tables.compute(None, year, figures=_aggregate_figures(year))
+            if published_any:
+                cache.set(key, data, 300)
+        return _Context(year=year, report=None, organization=None, preview=not published_any, data=data)
+    report = AnnualReport.objects.select_related("organization", "item").filter(
+        year=year, organization__slug=org).first()
+    if report is None:
+        raise Http404("没有该机构该年度的年度报告")
+    if report.is_published:
+        return _Context(year=year, report=report, organization=report.organization, preview=False,
+                        data=report_workflow.report_data(report))
+    if _is_staff_of(request.user, report.organization):
+        return _Context(year=year, report=report, organization=report.organization, preview=True,
+                        data=report_workflow.report_data(report))
+    raise Http404("该年度报告尚未发布")
+
+
+class _SumFigures:
+    """The staff-entered table 二 figures of every organization, added up for the aggregate."""
+
+    def __init__(self, rows):
+        from decimal import Decimal
+
+        self.license_decisions = sum(r.license_decisions for r in rows)
+        self.penalty_decisions = sum(r.penalty_decisions for r in rows)
+        self.enforcement_decisions = sum(r.enforcement_decisions for r in rows)
+        self.fee_amount = sum((r.fee_amount for r in rows), Decimal("0.00"))
+        self.source = "；".join(f"{r.organization.short_name}：{r.source}" for r in rows)
+
+
+def _aggregate_figures(year: int):
+    from .models import YearlyFigures
+
+    rows = list(YearlyFigures.objects.filter(year=year).select_related("organization"))
+    return _SumFigures(rows) if rows else None
+
+
+def _private(response: HttpResponse, ctx: _Context) -> HttpResponse:
+    if ctx.preview:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def report_list(request):
+    reports = list(AnnualReport.objects.filter(item__in=DisclosureItem.objects.published())
+                   .select_related("organization", "item").order_by("-year", "organization__order", "organization_id"))
+    years: dict[int, list[AnnualReport]] = {}
+    for report in reports:
+        years.setdefault(report.year, []).append(report)
+    historic = list(DisclosureItem.objects.published().filter(kind=ItemKind.ANNUAL_REPORT, annual_report__isnull=True)
+                    .select_related("organization").order_by("-published_at"))
+    return render(request, "reports/index.html", {"years": sorted(years.items(), reverse=True),
+                                                  "historic": historic, "aggregate_slug": AGGREGATE_SLUG})
+
+
+@require_safe
+def report_detail(request, year: int, org: str):
+    ctx = _resolve(request, year, org)
+    problems = []
+    if ctx.report is not None and ctx.preview:
+        problems = report_workflow.problems(ctx.report, ctx.data)
+    view = present.view_model(ctx.report, ctx.data)
+    response = render(request, "reports/detail.html", {
+        "ctx": ctx, "report": ctx.report, "data": ctx.data, "view": view, "problems": problems,
+        "monthly": charts.monthly_rows(ctx.data),
+    })
+    return _private(response, ctx)
+
+
+@require_safe
+def report_chart(request, year: int, org: str, name: str):
+    ctx = _resolve(request, year, org)
+    builder = charts.CHARTS.get(name)
+    if builder is None:
+        raise Http404("没有这个图表")
+    response = HttpResponse(builder(ctx.data), content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return _private(response, ctx)
+
+
+def _download(ctx: _Context, content: bytes, ext: str, mime: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = content_disposition_header(True, f"{ctx.filename}.{ext}")
+    return _private(response, ctx)
+
+
+@require_safe
+def report_docx(request, year: int, org: str):
+    ctx = _resolve(request, year, org)
+    view = present.view_model(ctx.report, ctx.data)
+    return _download(ctx, exports.to_docx(ctx.title, ctx.data, view), "docx",
+                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@require_safe
+def report_xlsx(request, year: int, org: str):
+    ctx = _resolve(request, year, org)
+    return _download(ctx, exports.to_xlsx(ctx.title, ctx.data), "xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
