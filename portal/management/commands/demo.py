@@ -30,8 +30,9 @@ class Command(BaseCommand):
             raise CommandError(
                 "数据库中已有非演示数据，demo 命令不会修改它。请使用空数据库（例如删除 db.sqlite3 后重新 migrate）。"
             )
-        # Notifications of the demo's own workflow steps go nowhere.
-        with transaction.atomic(), override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # Notifications of the demo's own workflow steps go nowhere (they are sent on commit,
+        # so the override must outlive the transaction).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             SiteProfile.objects.create(
                 site_name="龙陵县政府信息公开平台", site_domain="www.longling.gov.cn", sponsor="龙陵县人民政府办公室",
                 site_code="5305230001", icp_number="滇ICP备05001234号-1", psb_number="滇公网安备 53052302000001号",
