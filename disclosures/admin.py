@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from . import index_numbers
+from .access import OrganizationScopedAdmin, is_site_admin, user_organizations
 from .models import (
     Attachment,
     BudgetDetail,
@@ -36,18 +37,6 @@ from .workflow_admin import (
     item_actions,
     submit_selected,
 )
-
-
-def is_site_admin(user) -> bool:
-    if not user.is_authenticated or not user.is_active:  # the login page asks too
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role=Membership.Role.ADMIN).exists()
-
-
-def user_organizations(user):
-    if is_site_admin(user):
-        return Organization.objects.all()
-    return Organization.objects.filter(memberships__user=user).distinct()
 
 
 class OrganizationForm(forms.ModelForm):
@@ -200,7 +189,7 @@ class ChangeNoteInline(admin.TabularInline):
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(WorkflowAdminMixin, admin.ModelAdmin):
+class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     form = ItemForm
     # Workflow (issue 3): action pages, change-form panel and queues come from workflow_admin.
     actions_table = ITEM_ACTIONS
@@ -224,17 +213,6 @@ class DisclosureItemAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         ]}),
         ("正文", {"fields": ["body"]}),
     ]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if is_site_admin(request.user):
-            return qs
-        return qs.filter(organization__in=user_organizations(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            kwargs["queryset"] = user_organizations(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)

@@ -378,7 +378,7 @@ def import_published(item: DisclosureItem, user, *, published_at: datetime.datet
     """Bring in an item that was already published on the old site (历史信息迁移), keeping its
     original 发布日期 and, when it had one, its 索引号. Only site administrators may do this; it is
     audited like every other transition."""
-    from .admin import is_site_admin
+    from .access import is_site_admin
 
     if not is_site_admin(user):
         raise PermissionDenied("只有系统管理员才能导入历史已发布信息。")

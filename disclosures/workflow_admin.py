@@ -422,7 +422,7 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return revision_actions(obj, user, findings)
 
     def get_queryset(self, request):
-        from .admin import is_site_admin, user_organizations
+        from .access import is_site_admin, user_organizations
 
         qs = super().get_queryset(request).select_related("item__organization")
         if is_site_admin(request.user):

@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from disclosures.admin import is_site_admin, user_organizations
+from disclosures.access import OrganizationScopedAdmin, is_site_admin, user_organizations
 from portal.admin import warn_uncovered_years
 from portal.audit import record
 
@@ -132,7 +132,7 @@ class OfflineApplicationForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     form = OfflineApplicationForm
     change_form_template = "admin/info_requests/application/change_form.html"
     change_list_template = "admin/info_requests/application/change_list.html"
@@ -170,14 +170,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         return fields
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).prefetch_related("events")
-        if is_site_admin(request.user):
-            return qs
-        return qs.filter(organization__in=user_organizations(request.user))
+        return super().get_queryset(request).prefetch_related("events")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            kwargs["queryset"] = user_organizations(request.user)
         if db_field.name == "handler":
             from django.contrib.auth import get_user_model
 
@@ -392,7 +387,7 @@ class DeadlineDashboardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     """行政复议 / 行政诉讼 (annual-report table 四). Every save is audited."""
 
     list_display = ["kind", "case_number", "organization", "application", "filed_date", "result", "concluded_date"]
@@ -401,17 +396,6 @@ class AppealAdmin(admin.ModelAdmin):
     list_select_related = ["organization", "application"]
     date_hierarchy = "filed_date"
     raw_id_fields = ["application"]
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if is_site_admin(request.user):
-            return qs
-        return qs.filter(organization__in=user_organizations(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            kwargs["queryset"] = user_organizations(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if obj.application_id and obj.application.organization_id != obj.organization_id:

@@ -113,7 +113,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Q
 
-        from disclosures.admin import is_site_admin, user_organizations
+        from disclosures.access import is_site_admin, user_organizations
 
         qs = super().get_queryset(request)
         if is_site_admin(request.user):

@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from disclosures import workflow as item_workflow
-from disclosures.admin import is_site_admin, user_organizations
+from disclosures.access import OrganizationScopedAdmin
 from disclosures.templatetags.portal_tags import clean_html
 
 from . import narrative
@@ -28,17 +28,9 @@ ACTIONS = [
 ]
 
 
-class _OrgScoped(admin.ModelAdmin):
+class _OrgScoped(OrganizationScopedAdmin, admin.ModelAdmin):
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("organization")
-        if is_site_admin(request.user):
-            return qs
-        return qs.filter(organization__in=user_organizations(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organization":
-            kwargs["queryset"] = user_organizations(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().get_queryset(request).select_related("organization")
 
 
 @admin.register(YearlyFigures)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from disclosures.admin import user_organizations
+from disclosures.access import user_organizations
 from disclosures.models import DisclosureItem, ItemKind, Organization
 
 from . import charts, exports, present, tables

@@ -175,7 +175,7 @@ def guard_publication(item: DisclosureItem) -> None:
 
 def overdue_warnings(user, today: datetime.date | None = None) -> list[str]:
     """Dashboard warnings: from 1 January until last year's report is published (第四十九条: 1月31日前)."""
-    from disclosures.admin import user_organizations
+    from disclosures.access import user_organizations
 
     today = today or timezone.localdate()
     year = today.year - 1
