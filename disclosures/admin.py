@@ -241,3 +241,11 @@ class DisclosureItemAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         obj.contributors.add(request.user)
+
+    # ---- staff search (issue 4): the same Chinese search as /search/, plus own drafts ----------
+    def get_search_results(self, request, queryset, search_term):
+        from . import search
+
+        if not search_term.strip():
+            return queryset, False
+        return search.staff_search(queryset, search_term), False

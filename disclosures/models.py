@@ -471,3 +471,7 @@ class SecrecyReview(models.Model):
         verbose_name = "保密审查记录"
         verbose_name_plural = "保密审查记录"
         ordering = ["-at", "-id"]
+
+
+# ---- search index (issue 4): its own model, in its own module --------------------------------
+from .search_models import SearchEntry  # noqa: E402, F401
