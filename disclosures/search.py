@@ -127,9 +127,10 @@ class Term:
 
     @property
     def needs_recheck(self) -> bool:
-        # One token that is a whole bigram, a one-character prefix or a Latin prefix implies the
-        # substring; two or more tokens (a longer phrase) must be checked against the text.
-        return len(self.tokens) > 1
+        # A term that is one run giving one token (a bigram, a one-character prefix, a Latin/digit
+        # prefix) is found exactly by the index; anything longer, or with punctuation or spaces,
+        # is checked against the normalized text.
+        return len(self.tokens) > 1 or not _RUNS.fullmatch(self.text) or len(self.text) > MAX_WORD
 
 
 @dataclass

@@ -5,7 +5,8 @@ from disclosures import corpus
 
 
 class Command(BaseCommand):
-    help = "生成 N 条逼真的中文公开信息（已发布、已分配索引号、已建立检索索引），用于检索测试和性能测试。相同 --seed 结果相同。"
+    help = ("生成 N 条逼真的中文公开信息（已发布、已分配索引号、已建立检索索引），用于检索测试和性能测试。"
+            "相同 --seed 结果相同。")
 
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, help="生成条数")
