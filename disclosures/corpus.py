@@ -183,9 +183,19 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 1000, progress=None
     start = datetime.datetime(2016, 1, 1, 8, tzinfo=tz)
     end = min(datetime.datetime(2026, 6, 30, 18, tzinfo=tz), timezone.now() - datetime.timedelta(hours=1))
     span = int((end - start).total_seconds())
+    bar = progress(total=count) if progress else None
+    with search.bulk_load(count >= 20_000):
+        created = _generate(rng, count, batch_size, orgs, org_map, by_kind, leaves, start, span, bar)
+    if bar:
+        bar.close()
+    record("corpus.generate", actor=actor, reason="生成检索测试语料（批量发布，已分配索引号并建立检索索引）",
+           data={"count": count, "seed": seed})
+    return created
+
+
+def _generate(rng, count, batch_size, orgs, org_map, by_kind, leaves, start, span, bar) -> int:
     doc_counter: dict = {}
     created = 0
-    bar = progress(total=count) if progress else None
     while created < count:
         n = min(batch_size, count - created)
         items = [make_item(rng, created + i + 1, orgs, by_kind, leaves, start, span, doc_counter) for i in range(n)]
@@ -197,8 +207,4 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 1000, progress=None
         created += n
         if bar:
             bar.update(n)
-    if bar:
-        bar.close()
-    record("corpus.generate", actor=actor, reason="生成检索测试语料（批量发布，已分配索引号并建立检索索引）",
-           data={"count": count, "seed": seed})
     return created

@@ -375,3 +375,24 @@ def test_postgres_uses_gin_index_for_bigrams(build, commit):
                        "WHERE search @@ to_tsquery('simple', '''低保''')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "disclosures_searchentry_gin" in plan
+
+
+def test_demo_items_are_all_searchable_and_only_them(db, django_capture_on_commit_callbacks):
+    """The demo publishes through the workflow; the signal indexes each item after commit."""
+    import os
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=open(os.devnull, "w"))
+    published = list(DisclosureItem.objects.published())
+    assert published and set(SearchEntry.objects.values_list("pk", flat=True)) == {i.pk for i in published}
+    entries = dict(SearchEntry.objects.values_list("item_id", "search_text"))
+    for item in published:
+        body = plain_text(item.body)
+        for probe in (item.title[-6:], body[len(body) // 2:len(body) // 2 + 5]):
+            if search.parse_query(f'"{probe}"').terms:
+                found = ids(f'"{probe}"')
+                assert item.pk in found and set(found) == _oracle(entries, f'"{probe}"'), probe
+    hidden = DisclosureItem.objects.exclude(pk__in=[i.pk for i in published])
+    assert hidden.exists()
+    for item in hidden:
+        assert item.pk not in ids(f'"{item.title}"')
