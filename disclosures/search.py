@@ -223,20 +223,58 @@ def match(entries, query: Query):
     return entries
 
 
-def _relevance(query: Query):
-    """0: the 文号 itself; 1: every term in the title or 文号; 2: elsewhere. Then the newest first.
-    Plain comparisons, so PostgreSQL and SQLite order identically."""
-    whens = []
+def _tier_conditions(query: Query) -> list[Q]:
+    """Relevance tiers as disjoint conditions: 0 the 文号 itself; 1 every term in the title or 文号;
+    2 elsewhere. Within a tier the newest come first. Plain comparisons, so PostgreSQL and SQLite
+    order identically."""
+    title_q = Q()
+    for term in query.terms:
+        title_q &= Q(title_text__contains=term.text)
     if query.document_number:
-        whens.append(When(document_number=query.document_number, then=Value(0)))
-    if query.terms:
-        title_q = Q()
-        for term in query.terms:
-            title_q &= Q(title_text__contains=term.text)
-        whens.append(When(title_q, then=Value(1)))
-    if not whens:
-        return Value(2, output_field=IntegerField())
+        number_q = Q(document_number=query.document_number)
+        return [number_q, ~number_q & title_q, ~number_q & ~title_q]
+    return [Q(pk__in=[]), title_q, ~title_q]
+
+
+def _relevance(query: Query):
+    zero, one, _ = _tier_conditions(query)
+    whens = [When(one, then=Value(1))]
+    if query.document_number:
+        whens.insert(0, When(zero, then=Value(0)))
     return Case(*whens, default=Value(2), output_field=IntegerField())
+
+
+class TieredIds:
+    """The ordered item ids of a search, sliceable like a queryset (for the paginator) but fetched
+    tier by tier: each slice runs at most one small `ORDER BY 发布日期 LIMIT` query per tier it
+    touches, which the database answers by walking the date index for common terms instead of
+    sorting every match. Tier sizes come from the counting query."""
+
+    def __init__(self, entries, conditions: list[Q], sizes: list[int]):
+        self.entries, self.conditions, self.sizes = entries, conditions, sizes
+
+    def count(self) -> int:
+        return sum(self.sizes)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return iter(self[0:len(self)])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        start, stop = index.start or 0, len(self) if index.stop is None else index.stop
+        out: list[int] = []
+        offset = 0
+        for condition, size in zip(self.conditions, self.sizes, strict=True):
+            a, b = max(start, offset), min(stop, offset + size)
+            if a < b:
+                out.extend(self.entries.filter(condition).order_by("-published_at", "-item_id").values_list(
+                    "item_id", flat=True)[a - offset:b - offset])
+            offset += size
+        return out
 
 
 # ---- public search ---------------------------------------------------------------------------
@@ -272,7 +310,7 @@ class Filters:
 
 @dataclass
 class Result:
-    entries: object  # ordered SearchEntry queryset of item ids (slice it for a page)
+    entries: TieredIds  # the ordered item ids (slice it for a page)
     total: int
     counts: dict[str, dict]  # facet → {value: count}, each counted with the *other* filters applied
 
@@ -282,8 +320,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def search(query: Query, filters: Filters | None = None, *, sort: str = "relevance") -> Result:
-    """Public search over the index (published items only). Two queries: one GROUP BY gives the
-    total and the counts per filter value; the returned `entries` gives the ordered ids."""
+    """Public search over the index (published items only). One GROUP BY gives the total, the
+    counts per filter value and the size of each relevance tier; the returned `entries` fetches the
+    ordered ids of a page (one query per tier the page touches)."""
     filters = filters or Filters()
     entries = match(SearchEntry.objects.all(), query)
     if filters.date_from:
@@ -292,9 +331,15 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         entries = entries.filter(published_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
     if filters.document_number:
         entries = entries.filter(document_number__contains=filters.document_number)
-    rows = list(entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by())
+    ranked = bool(query.terms) and sort != "date"
+    if ranked:
+        rows = list(entries.annotate(relevance=_relevance(query)).values(
+            *_FACET_COLUMNS.values(), "relevance").annotate(n=Count("*")).order_by())
+    else:
+        rows = list(entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by())
     counts: dict[str, dict] = {name: {} for name in FACETS}
     total = 0
+    tiers = [0, 0, 0]
     for row in rows:
         for name in FACETS:
             if filters.facet_matches(row, skip=name):
@@ -302,6 +347,7 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
                 counts[name][value] = counts[name].get(value, 0) + row["n"]
         if filters.facet_matches(row):
             total += row["n"]
+            tiers[row.get("relevance", 2)] += row["n"]
     narrowed = entries
     if filters.organization is not None:
         narrowed = narrowed.filter(organization_id=filters.organization)
@@ -313,11 +359,10 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         narrowed = narrowed.filter(year=filters.year)
     if filters.validity is not None:
         narrowed = narrowed.filter(validity=filters.validity)
-    if sort == "date" or not query.terms:
-        ordered = narrowed.order_by("-published_at", "-item_id").values_list("item_id", flat=True)
+    if ranked:
+        ordered = TieredIds(narrowed, _tier_conditions(query), tiers)
     else:
-        ordered = narrowed.annotate(relevance=_relevance(query)).order_by(
-            "relevance", "-published_at", "-item_id").values_list("item_id", flat=True)
+        ordered = TieredIds(narrowed, [Q()], [total])
     return Result(entries=ordered, total=total, counts=counts)
 
 

@@ -327,7 +327,7 @@ def test_single_character_query(client, site):
 
 
 def _query_count(client, django_assert_max_num_queries, params):
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("disclosures:search"), params).status_code == 200
 
 
@@ -396,3 +396,18 @@ def test_demo_items_are_all_searchable_and_only_them(db, django_capture_on_commi
     assert hidden.exists()
     for item in hidden:
         assert item.pk not in ids(f'"{item.title}"')
+
+
+def test_pages_read_tier_by_tier_equal_one_sorted_query(db):
+    corpus.generate(150, seed=9)
+    for text in ["村", "工作", "龙民发〔2020〕1号", "公开 情况"]:
+        query = search.parse_query(text)
+        result = search.search(query)
+        expected = list(search.match(SearchEntry.objects.all(), query).annotate(
+            relevance=search._relevance(query)).order_by("relevance", "-published_at", "-item_id").values_list(
+            "item_id", flat=True))
+        assert list(result.entries) == expected and result.total == len(expected)
+        paged = []
+        for start in range(0, len(expected), 7):
+            paged += result.entries[start:start + 7]
+        assert paged == expected

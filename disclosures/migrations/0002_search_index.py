@@ -26,7 +26,14 @@ SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS disclosures_searchentry_ai", "DROP TRIGGER IF EXISTS disclosures_searchentry_ad",
     "DROP TRIGGER IF EXISTS disclosures_searchentry_au", f"DROP TABLE IF EXISTS {FTS}",
 ]
-PG_UP = ["CREATE INDEX disclosures_searchentry_gin ON disclosures_searchentry USING gin (search)"]
+PG_UP = [
+    "CREATE INDEX disclosures_searchentry_gin ON disclosures_searchentry USING gin (search)",
+    # Keep the heap narrow (filter columns, title) so that counting and sorting many matches reads
+    # few pages: the long texts, tokens and the tsvector always go to TOAST.
+    "ALTER TABLE disclosures_searchentry SET (toast_tuple_target = 128)",
+    "ALTER TABLE disclosures_searchentry ALTER COLUMN title_text SET STORAGE PLAIN",
+    "ALTER TABLE disclosures_searchentry ALTER COLUMN document_number SET STORAGE PLAIN",
+]
 PG_DOWN = ["DROP INDEX IF EXISTS disclosures_searchentry_gin"]
 
 
