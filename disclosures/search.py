@@ -30,12 +30,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import hashlib
 import html
 import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -333,10 +335,12 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         entries = entries.filter(document_number__contains=filters.document_number)
     ranked = bool(query.terms) and sort != "date"
     if ranked:
-        rows = list(entries.annotate(relevance=_relevance(query)).values(
-            *_FACET_COLUMNS.values(), "relevance").annotate(n=Count("*")).order_by())
+        grouped = entries.annotate(relevance=_relevance(query)).values(*_FACET_COLUMNS.values(), "relevance")
     else:
-        rows = list(entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by())
+        grouped = entries.values(*_FACET_COLUMNS.values())
+    key_parts = (tuple(query.texts), query.document_number, ranked, filters.date_from, filters.date_to,
+                 filters.document_number)
+    rows = _cached_counting(grouped.annotate(n=Count("*")).order_by(), bool(query.terms), key_parts)
     counts: dict[str, dict] = {name: {} for name in FACETS}
     total = 0
     tiers = [0, 0, 0]
@@ -364,6 +368,50 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     else:
         ordered = TieredIds(narrowed, [Q()], [total])
     return Result(entries=ordered, total=total, counts=counts)
+
+
+COUNT_CACHE_SECONDS = 60
+_VERSION_KEY = "search-index-version"
+
+
+def _index_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, 1, None)
+        version = cache.get(_VERSION_KEY) or 1
+    return version
+
+
+def _index_changed() -> None:
+    """Called on every index write: cached counts of the previous version are no longer used."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def _cached_counting(queryset, matched: bool, key_parts: tuple) -> list[dict]:
+    """The counting query's rows, cached briefly per query (popular terms are asked again and again).
+    The key holds the index version, bumped by every index write, so a publication or withdrawal is
+    reflected at once where the cache is shared (CACHE_URL); the page's rows are never cached."""
+    key = "search-counts:" + hashlib.sha256(repr((_index_version(), key_parts)).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = _counting(queryset, matched)
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
+    return rows
+
+
+def _counting(queryset, matched: bool) -> list[dict]:
+    """Run the counting query. On PostgreSQL a common term matches most rows, and the planner then
+    prefers a sequential scan that evaluates `@@` on every row's TOASTed tsvector (ten times slower
+    than the GIN bitmap, which needs no recheck); sequential scans are turned off for this one query."""
+    if not matched or connection.vendor != "postgresql":
+        return list(queryset)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return list(queryset)
 
 
 def public_items(ids: list[int]) -> list[DisclosureItem]:
@@ -542,6 +590,7 @@ def _save(entries: list[SearchEntry]) -> None:
         entry.indexed_at = now
     SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["item"],
                                     update_fields=_ENTRY_FIELDS)
+    _index_changed()
 
 
 def index_item(item: DisclosureItem | int) -> bool:
@@ -559,6 +608,7 @@ def index_item(item: DisclosureItem | int) -> bool:
 def remove_item(item: DisclosureItem | int) -> None:
     pk = item if isinstance(item, int) else item.pk
     SearchEntry.objects.filter(item_id=pk).delete()
+    _index_changed()
 
 
 GIN_INDEX = "disclosures_searchentry_gin"
@@ -607,6 +657,7 @@ def _reindex(*, batch_size, progress, ids) -> int:
     else:
         stale = SearchEntry.objects.exclude(item_id__in=DisclosureItem.objects.published().values("pk"))
         stale.delete()
+        _index_changed()
     pks = list(published.order_by("pk").values_list("pk", flat=True))
     bar = progress(total=len(pks)) if progress else None
     done = 0
