@@ -45,20 +45,25 @@ COMMON = ["工作", "资金", "发放", "公开", "救助"]
 ABSENT = ["量子纠缠", "区块链条", "火星基地", "深海潜艇", "冰川融化"]
 
 
-def pick_rare_phrases(n=5, seed=3) -> list[str]:
-    """4-character Han substrings found in 1–20 items."""
+def pick_rare_phrases(n=5, seed=3, most=None) -> list[str]:
+    """4-character phrases found in at most 0.4% of the items (a generated village name and the
+    next character; the templated corpus has few rarer 4-character Han phrases)."""
+    import re
+
+    from disclosures.corpus import SYLLABLES
+
+    pattern = re.compile(f"[{SYLLABLES}]{{2}}村[\u4e00-\u9fff]")
     rng = random.Random(seed)
     last = SearchEntry.objects.order_by("-item_id").values_list("item_id", flat=True).first()
     found = []
     while len(found) < n:
         entry = SearchEntry.objects.filter(item_id__gte=rng.randint(1, last)).order_by("item_id").first()
-        text = entry.search_text
-        i = rng.randrange(len(text) - 4)
-        phrase = text[i:i + 4]
-        if not all("\u4e00" <= c <= "\u9fff" for c in phrase) or phrase in found:
+        candidates = [p for p in pattern.findall(entry.search_text) if p not in found]
+        if not candidates:
             continue
-        total = search.search(search.parse_query(phrase)).total
-        if 1 <= total <= 20:
+        phrase = rng.choice(candidates)
+        limit = most or max(20, SearchEntry.objects.count() // 250)
+        if 1 <= search.match(SearchEntry.objects.all(), search.parse_query(phrase)).count() <= limit:
             found.append(phrase)
     return found
 

@@ -326,13 +326,17 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     counts per filter value and the size of each relevance tier; the returned `entries` fetches the
     ordered ids of a page (one query per tier the page touches)."""
     filters = filters or Filters()
-    entries = match(SearchEntry.objects.all(), query)
+    # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
+    # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
+    # conditions hold (this matters when the date index is walked for a common term).
+    base = SearchEntry.objects.all()
     if filters.date_from:
-        entries = entries.filter(published_at__gte=_day_start(filters.date_from))
+        base = base.filter(published_at__gte=_day_start(filters.date_from))
     if filters.date_to:
-        entries = entries.filter(published_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+        base = base.filter(published_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
     if filters.document_number:
-        entries = entries.filter(document_number__contains=filters.document_number)
+        base = base.filter(document_number__contains=filters.document_number)
+    entries = match(base, query)
     ranked = bool(query.terms) and sort != "date"
     if ranked:
         grouped = entries.annotate(relevance=_relevance(query)).values(*_FACET_COLUMNS.values(), "relevance")
@@ -352,17 +356,19 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         if filters.facet_matches(row):
             total += row["n"]
             tiers[row.get("relevance", 2)] += row["n"]
-    narrowed = entries
+    narrowed = base
     if filters.organization is not None:
         narrowed = narrowed.filter(organization_id=filters.organization)
+    if filters.year is not None:  # as a date range too, so the date index is entered at that year
+        narrowed = narrowed.filter(year=filters.year, published_at__gte=_day_start(datetime.date(filters.year, 1, 1)),
+                                   published_at__lt=_day_start(datetime.date(filters.year + 1, 1, 1)))
     if filters.category_ids is not None:
         narrowed = narrowed.filter(category_id__in=sorted(filters.category_ids))
     if filters.kind is not None:
         narrowed = narrowed.filter(kind=filters.kind)
-    if filters.year is not None:
-        narrowed = narrowed.filter(year=filters.year)
     if filters.validity is not None:
         narrowed = narrowed.filter(validity=filters.validity)
+    narrowed = match(narrowed, query)
     if ranked:
         ordered = TieredIds(narrowed, _tier_conditions(query), tiers)
     else:
