@@ -641,6 +641,9 @@ def ensure_gin_index() -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [GIN_INDEX])
+        if cursor.fetchone()[0] is not None:
+            return
         cursor.execute("SET maintenance_work_mem = '512MB'")
         cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON disclosures_searchentry USING gin (search)")
         cursor.execute("RESET maintenance_work_mem")
