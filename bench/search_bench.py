@@ -115,6 +115,34 @@ def latency(reps: int) -> list[tuple]:
     return rows
 
 
+def engine_vs_icontains(reps: int) -> list[tuple]:
+    """Database work only (no HTTP, no template): search.search() plus one page of ids, against
+    the icontains queryset's count plus one page."""
+    from django.db.models import Q
+    from django.test import override_settings
+
+    rows = []
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+        for label, terms in [("不存在的词", ABSENT), ("常见2字词", COMMON)]:
+            mine, naive = [], []
+            for _ in range(reps):
+                for term in terms:
+                    start = time.perf_counter()
+                    result = search.search(search.parse_query(term))
+                    list(result.entries[0:20])
+                    mine.append((time.perf_counter() - start) * 1000)
+            for term in terms[:2]:
+                for _ in range(2):
+                    start = time.perf_counter()
+                    qs = DisclosureItem.objects.published().filter(
+                        Q(title__icontains=term) | Q(body__icontains=term) | Q(document_number__icontains=term))
+                    qs.count()
+                    list(qs.order_by("-published_at", "-id").values_list("pk", flat=True)[:20])
+                    naive.append((time.perf_counter() - start) * 1000)
+            rows.append((label, pct(mine, 50), pct(naive, 50), pct(naive, 50) / pct(mine, 50)))
+    return rows
+
+
 def sizes() -> dict[str, str]:
     with connection.cursor() as cursor:
         out = {}
@@ -217,6 +245,11 @@ def main():
             for view, label, filt, p50, p95, hits, terms in latency(args.reps):
                 print(f"| {view} | {label} | {filt} | {p50:.1f} | {p95:.1f} | {hits} | {terms} |")
             sys.stdout.flush()
+    print("\n### 仅数据库部分：检索模块 vs icontains（p50，毫秒；不含 HTTP 和模板）\n")
+    print("| 查询类型 | search.search + 一页 | icontains count + 一页 | 倍数 |\n|---|---:|---:|---:|")
+    for label, mine, naive, ratio in engine_vs_icontains(args.reps):
+        print(f"| {label} | {mine:.1f} | {naive:.1f} | {ratio:.0f}× |")
+    sys.stdout.flush()
     print(f"\n### 吞吐量（gunicorn 2 个 worker，默认本地内存缓存，本机 4 线程客户端，每项 {args.rps_seconds:.0f} 秒；"
           "请求/秒）\n")
     print("| 地址 | 请求/秒 |\n|---|---:|")

@@ -248,34 +248,56 @@ def _relevance(query: Query):
 
 class TieredIds:
     """The ordered item ids of a search, sliceable like a queryset (for the paginator) but fetched
-    tier by tier: each slice runs at most one small `ORDER BY 发布日期 LIMIT` query per tier it
-    touches, which the database answers by walking the date index for common terms instead of
-    sorting every match. Tier sizes come from the counting query."""
+    tier by tier with `ORDER BY 发布日期 LIMIT`, which the database answers by walking the date index
+    for common terms instead of sorting every match. A tier's size is counted only when a later page
+    needs it (the first page never does); the last tier's size is the total minus the others."""
 
-    def __init__(self, entries, conditions: list[Q], sizes: list[int]):
-        self.entries, self.conditions, self.sizes = entries, conditions, sizes
+    def __init__(self, entries, conditions: list[Q], total: int):
+        self.entries, self.conditions, self.total = entries, conditions, total
+        self.sizes: list[int | None] = [None] * len(conditions)
 
     def count(self) -> int:
-        return sum(self.sizes)
+        return self.total
 
     def __len__(self) -> int:
-        return self.count()
+        return self.total
 
     def __iter__(self):
         return iter(self[0:len(self)])
 
+    def _rows(self, tier: int, start: int, stop: int) -> list[int]:
+        return list(self.entries.filter(self.conditions[tier]).order_by("-published_at", "-item_id").values_list(
+            "item_id", flat=True)[start:stop])
+
+    def _size(self, tier: int) -> int:
+        if self.sizes[tier] is None:
+            self.sizes[tier] = self.entries.filter(self.conditions[tier]).count()
+        return self.sizes[tier]
+
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index:index + 1][0]
-        start, stop = index.start or 0, len(self) if index.stop is None else index.stop
+        start = max(0, index.start or 0)
+        stop = self.total if index.stop is None else max(start, min(index.stop, self.total))
         out: list[int] = []
-        offset = 0
-        for condition, size in zip(self.conditions, self.sizes, strict=True):
-            a, b = max(start, offset), min(stop, offset + size)
-            if a < b:
-                out.extend(self.entries.filter(condition).order_by("-published_at", "-item_id").values_list(
-                    "item_id", flat=True)[a - offset:b - offset])
-            offset += size
+        offset = 0  # position of the current tier's first row in the whole ordering
+        last = len(self.conditions) - 1
+        for tier in range(len(self.conditions)):
+            need = stop - start - len(out)
+            if need <= 0:
+                break
+            position = start + len(out) - offset  # where this page continues inside the tier
+            if tier == last:
+                out += self._rows(tier, position, position + need)
+                break
+            if position > 0 and position >= self._size(tier):
+                offset += self._size(tier)
+                continue
+            rows = self._rows(tier, position, position + need)
+            out += rows
+            if len(rows) < need:  # the tier ran out: its size is now known
+                self.sizes[tier] = position + len(rows)
+                offset += self.sizes[tier]
         return out
 
 
@@ -322,9 +344,9 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def search(query: Query, filters: Filters | None = None, *, sort: str = "relevance") -> Result:
-    """Public search over the index (published items only). One GROUP BY gives the total, the
-    counts per filter value and the size of each relevance tier; the returned `entries` fetches the
-    ordered ids of a page (one query per tier the page touches)."""
+    """Public search over the index (published items only). One GROUP BY gives the total and the
+    counts per filter value; the returned `entries` fetches the ordered ids of a page (a few small
+    queries per page, see TieredIds)."""
     filters = filters or Filters()
     # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
     # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
@@ -337,17 +359,11 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if filters.document_number:
         base = base.filter(document_number__contains=filters.document_number)
     entries = match(base, query)
-    ranked = bool(query.terms) and sort != "date"
-    if ranked:
-        grouped = entries.annotate(relevance=_relevance(query)).values(*_FACET_COLUMNS.values(), "relevance")
-    else:
-        grouped = entries.values(*_FACET_COLUMNS.values())
-    key_parts = (tuple(query.texts), query.document_number, ranked, filters.date_from, filters.date_to,
-                 filters.document_number)
-    rows = _cached_counting(grouped.annotate(n=Count("*")).order_by(), bool(query.terms), key_parts)
+    grouped = entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by()
+    key_parts = (tuple(query.texts), filters.date_from, filters.date_to, filters.document_number)
+    rows = _cached_counting(grouped, bool(query.terms), key_parts)
     counts: dict[str, dict] = {name: {} for name in FACETS}
     total = 0
-    tiers = [0, 0, 0]
     for row in rows:
         for name in FACETS:
             if filters.facet_matches(row, skip=name):
@@ -355,7 +371,6 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
                 counts[name][value] = counts[name].get(value, 0) + row["n"]
         if filters.facet_matches(row):
             total += row["n"]
-            tiers[row.get("relevance", 2)] += row["n"]
     narrowed = base
     if filters.organization is not None:
         narrowed = narrowed.filter(organization_id=filters.organization)
@@ -369,10 +384,11 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if filters.validity is not None:
         narrowed = narrowed.filter(validity=filters.validity)
     narrowed = match(narrowed, query)
-    if ranked:
-        ordered = TieredIds(narrowed, _tier_conditions(query), tiers)
+    if query.terms and sort != "date":
+        conditions = _tier_conditions(query)
+        ordered = TieredIds(narrowed, conditions if query.document_number else conditions[1:], total)
     else:
-        ordered = TieredIds(narrowed, [Q()], [total])
+        ordered = TieredIds(narrowed, [Q()], total)
     return Result(entries=ordered, total=total, counts=counts)
 
 
