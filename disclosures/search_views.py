@@ -47,7 +47,13 @@ def _clean(form: SearchForm) -> tuple[dict, list[str]]:
         field = form.fields.get(name)
         value = str(form.data.get(name, ""))[:30]
         notes.append(f"参数“{field.label if field else name}”的取值“{value}”无效，已忽略该条件。")
-    return {k: v for k, v in form.cleaned_data.items() if k not in form.errors}, notes
+    data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+    for name in ("date_from", "date_to"):
+        day = data.get(name)
+        if day and not 1900 <= day.year <= 2200:
+            notes.append(f"参数“{form.fields[name].label}”的取值“{day:%Y-%m-%d}”超出范围，已忽略该条件。")
+            data[name] = None
+    return data, notes
 
 
 def _category_tree(categories, counts: dict[int, int]):

@@ -309,6 +309,8 @@ def test_search_page_escapes_user_and_stored_text(client, build, commit, site_pr
     {"year": "二〇一六"}, {"date_from": "2016-13-45"}, {"organization": "nope"}, {"category": "../.."},
     {"kind": "x"}, {"validity": "'; drop"}, {"sort": "evil"}, {"q": "'公':* & !"}, {"q": '"""'},
     {"date_from": "2026-05-01", "date_to": "2016-01-01"}, {"q": "年度报告", "page": "999999"},
+    {"date_from": "0001-01-01", "date_to": "9999-12-31"}, {"year": "2200"}, {"q": "AND OR NOT NEAR"},
+    {"q": "龙民发〔2016〕12号" * 3}, {"number": "[["}, {"q": "一二三四五六七八九十" * 10},
 ])
 def test_malformed_input_never_fails(client, site, params):
     page = client.get(reverse("disclosures:search"), params)
