@@ -66,6 +66,7 @@ class SearchEntry(models.Model):
         verbose_name_plural = "检索索引"
         indexes = [
             models.Index(fields=["-published_at", "-item"], name="search_entry_recent"),
+            models.Index(fields=["organization_id", "-published_at", "-item"], name="search_entry_org_recent"),
         ]
 
     def __str__(self) -> str:

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '检索索引',
                 'verbose_name_plural': '检索索引',
-                'indexes': [models.Index(fields=['-published_at', '-item'], name='search_entry_recent')],
+                'indexes': [models.Index(fields=['-published_at', '-item'], name='search_entry_recent'), models.Index(fields=['organization_id', '-published_at', '-item'], name='search_entry_org_recent')],
             },
         ),
         migrations.RunPython(forwards, backwards),
