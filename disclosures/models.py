@@ -578,3 +578,7 @@ class RevisionAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# ---- search index (issue 4): its own model, in its own module --------------------------------
+from .search_models import SearchEntry  # noqa: E402, F401

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import index as sitemap_index
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, search_views, views
 from .sitemaps import SITEMAPS
 
 app_name = "disclosures"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("items/<int:item_pk>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:slug>/", views.guide, name="guide_org"),
-    path("search/", views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("sitemap/", views.site_map, name="site_map"),
     path("api/items.json", views.api_items_json, name="api_json"),
     path("api/items.csv", views.api_items_csv, name="api_csv"),

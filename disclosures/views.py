@@ -277,17 +277,3 @@ def api_items_csv(request):
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="items.csv"'
     return response
-
-
-@require_safe
-def search(request):
-    """Simple substring search over published items (replaced by disclosures/search.py)."""
-    q = (request.GET.get("q") or "").strip()[:100]
-    results = DisclosureItem.objects.published().for_list()
-    if q:
-        results = results.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(document_number__icontains=q))
-    else:
-        results = results.none()
-    page, notes = paginate(request, results, settings.PAGE_SIZE)
-    return render(request, "disclosures/search.html", {"q": q, "page": page, "notes": notes,
-                                                         "query": f"q={q}"})

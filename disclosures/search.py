@@ -1,0 +1,707 @@
+"""Chinese full-text search: the one module views, admin and commands use.
+
+Interface (narrow, so another engine — e.g. OpenSearch with a CJK analyzer — could replace it):
+
+    index_item(item)            put the item's public version in the index, or take it out
+    remove_item(item_or_pk)     take it out
+    reindex(...)                rebuild everything in batches (the `reindex` command)
+    parse_query(text)           user input → Query (terms, phrases, 文号)
+    search(query, filters)      public search: ids in order, total, counts per filter value
+    staff_search(qs, text)      admin: public matches plus the staff member's own drafts
+    snippet(text, query)        escaped HTML with the matches in <mark>
+
+How it works (tech-notes §2): text is normalized (NFKC, casefold, brackets folded, whitespace
+collapsed) and split into runs of Han characters and runs of [0-9a-z]. A Han run yields its
+overlapping bigrams plus its last character (so a one-character query, or a query's one-character
+edge, finds it); a Latin/digit run yields the whole word plus its suffixes (so any part of a number
+such as “016” in “2016” is found). The index holds each item's distinct tokens — PostgreSQL as a
+`simple` tsvector with a GIN index, SQLite as an FTS5 table — and the normalized full text. A query
+term becomes the AND of its tokens (the last run as a prefix), and terms with more than one token are
+rechecked as exact substrings of the normalized text, so a result always contains every term (no
+false phrase matches, whatever the length: the tsvector's 16,383 position cap does not matter
+because positions are not used).
+
+Only published items have an entry: the `public_version_changed` signal (sent by the workflow after
+commit) calls `index_item`, which indexes a public item and removes anything else. Result rows are
+selected again through `DisclosureItem.objects.published()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import hashlib
+import html
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import DisclosureItem, SearchEntry
+from .sanitize import plain_text
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "disclosures_searchfts"
+MAX_QUERY_CHARS = 100
+MAX_TERMS = 10
+MAX_TOKENS_PER_TERM = 24  # the GIN filter needs no more; the recheck is exact anyway
+MAX_SUFFIX_RUN = 24  # Latin/digit runs up to this length also index their suffixes
+MAX_WORD = 64  # longer Latin/digit runs are cut (PostgreSQL drops words over 2,047 bytes)
+SNIPPET_CHARS = 90
+
+# ---- normalization and tokens ---------------------------------------------------------------
+
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_RUNS = re.compile(f"([{HAN}]+)|([0-9a-z]+)")
+_SPACE = re.compile(r"\s+")
+# 文号 brackets typed in many ways: 〔2016〕 [2016] 【2016】 (2016) ［2016］ （2016） ﹝2016﹞ → 〔2016〕
+_BRACKETS = str.maketrans({c: "〔" for c in "[【(﹝〖"} | {c: "〕" for c in "]】)﹞〗"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width, compatibility forms) + casefold + 文号 brackets folded +
+    whitespace collapsed. The index and every query use exactly this."""
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_BRACKETS)
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _runs(normalized: str) -> list[tuple[str, bool]]:
+    """(run, is_han) pairs of a normalized text."""
+    return [(m.group(1), True) if m.group(1) else (m.group(2)[:MAX_WORD], False) for m in _RUNS.finditer(normalized)]
+
+
+def document_tokens(normalized: str) -> list[str]:
+    """Distinct index tokens of a normalized text, in order of first appearance."""
+    out: dict[str, None] = {}
+    for run, han in _runs(normalized):
+        if han:
+            for i in range(len(run) - 1):
+                out[run[i:i + 2]] = None
+            out[run[-1]] = None
+        else:
+            out[run] = None
+            if len(run) <= MAX_SUFFIX_RUN:
+                for i in range(1, len(run)):
+                    out[run[i:]] = None
+    return list(out)
+
+
+def query_tokens(normalized_term: str) -> list[tuple[str, bool]]:
+    """(token, is_prefix) pairs that every text containing `normalized_term` has in its index.
+
+    A query's first run may be the end of a longer run in the text and its last run the beginning of
+    one: Han bigrams are unaffected; a one-character Han run or a Latin/digit run at the end becomes a
+    prefix (`号:*` matches 号 or 号文…); a Latin run at the start matches the indexed suffix."""
+    runs = _runs(normalized_term)
+    out: dict[tuple[str, bool], None] = {}
+    for position, (run, han) in enumerate(runs):
+        last = position == len(runs) - 1
+        if han and len(run) >= 2:
+            for i in range(len(run) - 1):
+                out[(run[i:i + 2], False)] = None
+        else:
+            out[(run, last)] = None
+    tokens = list(out)
+    if len(tokens) > MAX_TOKENS_PER_TERM:  # keep the ends (the prefix) and a spread of the rest
+        step = len(tokens) / (MAX_TOKENS_PER_TERM - 1)
+        tokens = [tokens[int(i * step)] for i in range(MAX_TOKENS_PER_TERM - 1)] + [tokens[-1]]
+    return tokens
+
+
+# ---- queries ----------------------------------------------------------------------------------
+
+WENHAO = re.compile(f"^[{HAN}]{{1,12}}〔\\d{{4}}〕\\s?第?\\d{{1,5}}号$")
+
+
+@dataclass
+class Term:
+    text: str  # normalized
+    tokens: list[tuple[str, bool]]
+    phrase: bool = False
+
+    @property
+    def needs_recheck(self) -> bool:
+        # A term that is one run giving one token (a bigram, a one-character prefix, a Latin/digit
+        # prefix) is found exactly by the index; anything longer, or with punctuation or spaces,
+        # is checked against the normalized text.
+        return len(self.tokens) > 1 or not _RUNS.fullmatch(self.text) or len(self.text) > MAX_WORD
+
+
+@dataclass
+class Query:
+    raw: str = ""
+    terms: list[Term] = field(default_factory=list)
+    document_number: str = ""  # normalized 文号 when the whole query is one
+    notes: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def texts(self) -> list[str]:
+        return [t.text for t in self.terms]
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": '"'})
+
+
+def parse_query(text: str | None) -> Query:
+    """Several terms mean AND; "quoted text" is one exact phrase (spaces kept); a 文号 typed with
+    any brackets is recognized. Never raises."""
+    raw = _CONTROL.sub(" ", str(text or ""))
+    query = Query(raw=raw.strip()[:MAX_QUERY_CHARS])
+    if len(raw.strip()) > MAX_QUERY_CHARS:
+        query.notes.append(f"检索词过长，只使用了前{MAX_QUERY_CHARS}个字符。")
+    pieces: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(query.raw.translate(_QUOTES).split('"')):
+        if i % 2:  # inside quotes (an unclosed quote runs to the end)
+            pieces.append((chunk, True))
+        else:
+            pieces.extend((word, False) for word in chunk.split())
+    whole = normalize(query.raw.translate(_QUOTES).replace('"', " "))
+    if WENHAO.match(whole.replace(" ", "")):
+        query.document_number = whole.replace(" ", "")
+        pieces = [(query.document_number, True)]
+    seen = set()
+    dropped = []
+    for piece, phrase in pieces:
+        norm = normalize(piece)
+        if not norm or norm in seen:
+            continue
+        tokens = query_tokens(norm)
+        if not tokens:
+            dropped.append(piece.strip())
+            continue
+        seen.add(norm)
+        query.terms.append(Term(norm, tokens, phrase))
+    if dropped:
+        query.notes.append(f"“{'”“'.join(dropped)[:30]}”中没有可检索的文字或数字，已忽略。")
+    if len(query.terms) > MAX_TERMS:
+        query.terms = query.terms[:MAX_TERMS]
+        query.notes.append(f"检索词过多，只使用了前{MAX_TERMS}个。")
+    return query
+
+
+def _tsquery(terms: list[Term]) -> str:
+    parts = []
+    for term in terms:
+        for token, prefix in term.tokens:
+            parts.append(f"'{token}':*" if prefix else f"'{token}'")
+    return " & ".join(parts)
+
+
+def _fts5_query(terms: list[Term]) -> str:
+    parts = []
+    for term in terms:
+        for token, prefix in term.tokens:
+            parts.append(f'"{token}"*' if prefix else f'"{token}"')
+    return " ".join(parts)
+
+
+def match(entries, query: Query):
+    """Restrict a SearchEntry queryset to entries containing every term of `query`."""
+    if not query.terms:
+        return entries
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        entries = entries.filter(search=SearchQuery(_tsquery(query.terms), search_type="raw", config="simple"))
+    else:
+        entries = entries.filter(
+            item_id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(query.terms)])
+        )
+    for term in query.terms:
+        if term.needs_recheck:
+            entries = entries.filter(search_text__contains=term.text)
+    return entries
+
+
+def _tier_conditions(query: Query) -> list[Q]:
+    """Relevance tiers as disjoint conditions: 0 the 文号 itself; 1 every term in the title or 文号;
+    2 elsewhere. Within a tier the newest come first. Plain comparisons, so PostgreSQL and SQLite
+    order identically."""
+    title_q = Q()
+    for term in query.terms:
+        title_q &= Q(title_text__contains=term.text)
+    if query.document_number:
+        number_q = Q(document_number=query.document_number)
+        return [number_q, ~number_q & title_q, ~number_q & ~title_q]
+    return [Q(pk__in=[]), title_q, ~title_q]
+
+
+def _relevance(query: Query):
+    zero, one, _ = _tier_conditions(query)
+    whens = [When(one, then=Value(1))]
+    if query.document_number:
+        whens.insert(0, When(zero, then=Value(0)))
+    return Case(*whens, default=Value(2), output_field=IntegerField())
+
+
+class TieredIds:
+    """The ordered item ids of a search, sliceable like a queryset (for the paginator) but fetched
+    tier by tier with `ORDER BY 发布日期 LIMIT`, which the database answers by walking the date index
+    for common terms instead of sorting every match. A tier's size is counted only when a later page
+    needs it (the first page never does); the last tier's size is the total minus the others."""
+
+    def __init__(self, entries, conditions: list[Q], total: int):
+        self.entries, self.conditions, self.total = entries, conditions, total
+        self.sizes: list[int | None] = [None] * len(conditions)
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self[0:len(self)])
+
+    def _rows(self, tier: int, start: int, stop: int) -> list[int]:
+        return list(self.entries.filter(self.conditions[tier]).order_by("-published_at", "-item_id").values_list(
+            "item_id", flat=True)[start:stop])
+
+    def _size(self, tier: int) -> int:
+        if self.sizes[tier] is None:
+            self.sizes[tier] = self.entries.filter(self.conditions[tier]).count()
+        return self.sizes[tier]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index:index + 1][0]
+        start = max(0, index.start or 0)
+        stop = self.total if index.stop is None else max(start, min(index.stop, self.total))
+        out: list[int] = []
+        offset = 0  # position of the current tier's first row in the whole ordering
+        last = len(self.conditions) - 1
+        for tier in range(len(self.conditions)):
+            need = stop - start - len(out)
+            if need <= 0:
+                break
+            position = start + len(out) - offset  # where this page continues inside the tier
+            if tier == last:
+                out += self._rows(tier, position, position + need)
+                break
+            if position > 0 and position >= self._size(tier):
+                offset += self._size(tier)
+                continue
+            rows = self._rows(tier, position, position + need)
+            out += rows
+            if len(rows) < need:  # the tier ran out: its size is now known
+                self.sizes[tier] = position + len(rows)
+                offset += self.sizes[tier]
+        return out
+
+
+# ---- public search ---------------------------------------------------------------------------
+
+FACETS = ("organization", "category", "kind", "year", "validity")
+_FACET_COLUMNS = {"organization": "organization_id", "category": "category_id", "kind": "kind", "year": "year",
+                  "validity": "validity"}
+
+
+@dataclass
+class Filters:
+    """Parsed filters; `category_ids` is the chosen 目录 node with its descendants."""
+
+    organization: int | None = None
+    category_ids: frozenset[int] | None = None
+    kind: str | None = None
+    year: int | None = None
+    validity: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    document_number: str = ""  # normalized part of a 文号
+
+    def facet_matches(self, row: dict, skip: str | None = None) -> bool:
+        checks = {
+            "organization": self.organization is None or row["organization_id"] == self.organization,
+            "category": self.category_ids is None or row["category_id"] in self.category_ids,
+            "kind": self.kind is None or row["kind"] == self.kind,
+            "year": self.year is None or row["year"] == self.year,
+            "validity": self.validity is None or row["validity"] == self.validity,
+        }
+        return all(ok for name, ok in checks.items() if name != skip)
+
+
+@dataclass
+class Result:
+    entries: TieredIds  # the ordered item ids (slice it for a page)
+    total: int
+    counts: dict[str, dict]  # facet → {value: count}, each counted with the *other* filters applied
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def search(query: Query, filters: Filters | None = None, *, sort: str = "relevance") -> Result:
+    """Public search over the index (published items only). One GROUP BY gives the total and the
+    counts per filter value; the returned `entries` fetches the ordered ids of a page (a few small
+    queries per page, see TieredIds)."""
+    filters = filters or Filters()
+    # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
+    # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
+    # conditions hold (this matters when the date index is walked for a common term).
+    base = SearchEntry.objects.all()
+    if filters.date_from:
+        base = base.filter(published_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        base = base.filter(published_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    if filters.document_number:
+        base = base.filter(document_number__contains=filters.document_number)
+    entries = match(base, query)
+    grouped = entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by()
+    key_parts = (tuple(query.texts), filters.date_from, filters.date_to, filters.document_number)
+    rows = _cached_counting(grouped, bool(query.terms), key_parts)
+    counts: dict[str, dict] = {name: {} for name in FACETS}
+    total = 0
+    for row in rows:
+        for name in FACETS:
+            if filters.facet_matches(row, skip=name):
+                value = row[_FACET_COLUMNS[name]]
+                counts[name][value] = counts[name].get(value, 0) + row["n"]
+        if filters.facet_matches(row):
+            total += row["n"]
+    narrowed = base
+    if filters.organization is not None:
+        narrowed = narrowed.filter(organization_id=filters.organization)
+    if filters.year is not None:  # as a date range too, so the date index is entered at that year
+        narrowed = narrowed.filter(year=filters.year, published_at__gte=_day_start(datetime.date(filters.year, 1, 1)),
+                                   published_at__lt=_day_start(datetime.date(filters.year + 1, 1, 1)))
+    if filters.category_ids is not None:
+        narrowed = narrowed.filter(category_id__in=sorted(filters.category_ids))
+    if filters.kind is not None:
+        narrowed = narrowed.filter(kind=filters.kind)
+    if filters.validity is not None:
+        narrowed = narrowed.filter(validity=filters.validity)
+    narrowed = match(narrowed, query)
+    if query.terms and sort != "date":
+        conditions = _tier_conditions(query)
+        ordered = TieredIds(narrowed, conditions if query.document_number else conditions[1:], total)
+    else:
+        ordered = TieredIds(narrowed, [Q()], total)
+    return Result(entries=ordered, total=total, counts=counts)
+
+
+COUNT_CACHE_SECONDS = 60
+_VERSION_KEY = "search-index-version"
+
+
+def _index_version() -> int:
+    version = cache.get(_VERSION_KEY)
+    if version is None:
+        cache.add(_VERSION_KEY, 1, None)
+        version = cache.get(_VERSION_KEY) or 1
+    return version
+
+
+def _index_changed() -> None:
+    """Called on every index write: cached counts of the previous version are no longer used."""
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:
+        cache.set(_VERSION_KEY, 2, None)
+
+
+def _cached_counting(queryset, matched: bool, key_parts: tuple) -> list[dict]:
+    """The counting query's rows, cached briefly per query (popular terms are asked again and again).
+    The key holds the index version, bumped by every index write, so a publication or withdrawal is
+    reflected at once where the cache is shared (CACHE_URL); the page's rows are never cached."""
+    key = "search-counts:" + hashlib.sha256(repr((_index_version(), key_parts)).encode()).hexdigest()
+    rows = cache.get(key)
+    if rows is None:
+        rows = _counting(queryset, matched)
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
+    return rows
+
+
+def _counting(queryset, matched: bool) -> list[dict]:
+    """Run the counting query. On PostgreSQL a common term matches most rows, and the planner then
+    prefers a sequential scan that evaluates `@@` on every row's TOASTed tsvector (ten times slower
+    than the GIN bitmap, which needs no recheck); sequential scans are turned off for this one query."""
+    if not matched or connection.vendor != "postgresql":
+        return list(queryset)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return list(queryset)
+
+
+def public_items(ids: list[int]) -> list[DisclosureItem]:
+    """The page's items, through the one public selector, in the given order (one query)."""
+    found = {i.pk: i for i in DisclosureItem.objects.published().for_list().defer(None).only(
+        "id", "title", "index_number", "published_at", "document_number", "validity", "kind", "summary", "body",
+        "organization__name", "organization__short_name", "category__name", "category__path",
+    ).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
+    """Set `item.title_html` and `item.snippet_html` (escaped, matches in <mark>). Text comes from
+    the 内容概述 and 正文; when the match is only in an attachment, from the indexed text (one extra
+    query at most)."""
+    missing = []
+    for item in items:
+        item.title_html = highlight(item.title, query)
+        source = "\n".join(p for p in (item.summary, plain_text(item.body)) if p)
+        item.snippet_html = snippet(source, query)
+        if query.terms and "<mark>" not in item.snippet_html and "<mark>" not in item.title_html:
+            missing.append(item)
+    if missing:
+        texts = dict(SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list(
+            "item_id", "search_text"))
+        for item in missing:
+            item.snippet_html = snippet(texts.get(item.pk, ""), query)
+
+
+# ---- staff search (admin) ---------------------------------------------------------------------
+
+def staff_search(queryset, text: str):
+    """Admin search: published items through the index, plus the other items of `queryset` (drafts,
+    pending, withdrawn — the staff member's own organizations, already scoped by the admin) matched
+    on their normalized text in Python (there are few). Also matches 索引号."""
+    query = parse_query(text)
+    if not query.terms:
+        return queryset
+    public_ids = match(SearchEntry.objects.all(), query).values("item_id")
+    others = []
+    rows = queryset.exclude(status=DisclosureItem.Status.PUBLISHED).values_list(
+        "pk", "title", "document_number", "summary", "keywords", "body")
+    for pk, title, number, summary, keywords, body in rows.iterator(chunk_size=500):
+        haystack = normalize("\n".join([title, number, summary, keywords, plain_text(body)]))
+        if all(term in haystack for term in query.texts):
+            others.append(pk)
+    return queryset.filter(Q(pk__in=public_ids) | Q(pk__in=others) | Q(index_number=text.strip()))
+
+
+# ---- snippets -----------------------------------------------------------------------------------
+
+def _normalized_with_map(text: str) -> tuple[str, list[int]]:
+    """The normalized text and, for each of its characters, the offset in `text` it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    last_space = True
+    for i, ch in enumerate(text):
+        norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
+        if not norm or norm.isspace() or _CONTROL.match(norm):
+            if last_space:
+                continue
+            norm = " "
+            last_space = True
+        else:
+            last_space = False
+        for c in norm:
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+def _spans(text: str, query: Query) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence of every term, merged."""
+    if not query.terms:
+        return []
+    norm, origin = _normalized_with_map(text)
+    spans = []
+    for term in query.texts:
+        start = norm.find(term)
+        while start != -1:
+            end = start + len(term) - 1
+            spans.append((origin[start], origin[end] + 1))
+            start = norm.find(term, start + 1)
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out = []
+    pos = start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out.append(html.escape(text[pos:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        pos = b
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def highlight(text: str, query: Query) -> SafeString:
+    """The whole (short) text, escaped, with matches in <mark>."""
+    text = text or ""
+    # Every piece of user text is escaped by _mark before it is joined with our <mark> tags.
+    return mark_safe(_mark(text, _spans(text, query), 0, len(text)))  # noqa: S308
+
+
+def snippet(text: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
+    """About `size` characters around the densest cluster of matches, escaped, matches in <mark>."""
+    text = _SPACE.sub(" ", text or "").strip()
+    if not text:
+        return mark_safe("")
+    spans = _spans(text, query)
+    if spans:
+        best, best_hits = spans[0][0], 0
+        for a, _ in spans:  # the window starting near each match that covers the most matches
+            hits = sum(1 for x, _ in spans if a <= x < a + size)
+            if hits > best_hits:
+                best, best_hits = a, hits
+        start = max(0, best - size // 4)
+    else:
+        start = 0
+    end = min(len(text), start + size)
+    start = max(0, min(start, end - size))
+    body = _mark(text, spans, start, end)
+    return mark_safe(("…" if start > 0 else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
+
+
+# ---- indexing --------------------------------------------------------------------------------
+
+def _attachment_text(item: DisclosureItem) -> str:
+    from .textextract import extract_text
+
+    parts = []
+    for attachment in item.attachments.all():
+        parts.append(attachment.original_name)
+        try:
+            parts.append(extract_text(attachment.file, attachment.file_type))
+        except (OSError, ValueError):
+            log.warning("attachment %s of item %s could not be read for the index", attachment.pk, item.pk)
+    return "\n".join(p for p in parts if p)
+
+
+def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> SearchEntry:
+    """The index row of an item's current (public) version."""
+    if attachment_text is None:
+        attachment_text = _attachment_text(item)
+    title = normalize(f"{item.title} {item.document_number}")
+    body = normalize("\n".join(p for p in (item.summary, item.keywords, plain_text(item.body), attachment_text) if p))
+    title_tokens = document_tokens(title)
+    seen = set(title_tokens)
+    body_tokens = [t for t in document_tokens(body) if t not in seen]
+    published = timezone.localtime(item.published_at)
+    return SearchEntry(
+        item_id=item.pk, organization_id=item.organization_id, category_id=item.category_id, kind=item.kind,
+        validity=item.validity or "", year=published.year, published_at=item.published_at,
+        document_number=normalize(item.document_number)[:100], title_text=title,
+        search_text=f"{title}\n{body}", title_tokens=" ".join(title_tokens), body_tokens=" ".join(body_tokens),
+    )
+
+
+_ENTRY_FIELDS = ["organization_id", "category_id", "kind", "validity", "year", "published_at", "document_number",
+                 "title_text", "search_text", "title_tokens", "body_tokens", "indexed_at"]
+
+
+def _save(entries: list[SearchEntry]) -> None:
+    now = timezone.now()
+    for entry in entries:
+        entry.indexed_at = now
+    SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["item"],
+                                    update_fields=_ENTRY_FIELDS)
+    _index_changed()
+
+
+def index_item(item: DisclosureItem | int) -> bool:
+    """Bring the index in line with the item's public version: index it when published, remove it
+    otherwise (withdrawn, back to draft, deleted). Returns whether it is now indexed."""
+    pk = item if isinstance(item, int) else item.pk
+    current = DisclosureItem.objects.published().filter(pk=pk).first()
+    if current is None:
+        remove_item(pk)
+        return False
+    _save([build_entry(current)])
+    return True
+
+
+def remove_item(item: DisclosureItem | int) -> None:
+    pk = item if isinstance(item, int) else item.pk
+    SearchEntry.objects.filter(item_id=pk).delete()
+    _index_changed()
+
+
+GIN_INDEX = "disclosures_searchentry_gin"
+
+
+@contextlib.contextmanager
+def bulk_load(enabled: bool = True):
+    """For large builds on PostgreSQL: drop the GIN index, load, and build it again in one pass
+    (much faster than maintaining it row by row). The index is rebuilt on the way out even when the
+    load is interrupted (Ctrl-C); if the process is killed outright, the next `reindex` rebuilds it
+    (searches stay correct meanwhile, only slower)."""
+    if not enabled or connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+    try:
+        yield
+    finally:
+        ensure_gin_index()
+
+
+def ensure_gin_index() -> None:
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [GIN_INDEX])
+        if cursor.fetchone()[0] is not None:
+            return
+        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON disclosures_searchentry USING gin (search)")
+        cursor.execute("RESET maintenance_work_mem")
+
+
+def reindex(*, batch_size: int = 500, progress=None, ids=None, rebuild_gin: bool = False) -> int:
+    """Rebuild the index from the published items, batch by batch (each batch its own transaction,
+    upserts, so an interrupted run leaves a usable index and a re-run completes it). Entries of items
+    that are no longer public are removed. Returns the number of items indexed. `rebuild_gin` drops
+    and rebuilds PostgreSQL's GIN index around the load (see bulk_load)."""
+    ensure_gin_index()  # a run killed during bulk_load left it missing
+    with bulk_load(rebuild_gin):
+        return _reindex(batch_size=batch_size, progress=progress, ids=ids)
+
+
+def _reindex(*, batch_size, progress, ids) -> int:
+    published = DisclosureItem.objects.published()
+    if ids is not None:
+        published = published.filter(pk__in=ids)
+    else:
+        stale = SearchEntry.objects.exclude(item_id__in=DisclosureItem.objects.published().values("pk"))
+        stale.delete()
+        _index_changed()
+    pks = list(published.order_by("pk").values_list("pk", flat=True))
+    bar = progress(total=len(pks)) if progress else None
+    done = 0
+    for start in range(0, len(pks), batch_size):
+        chunk = pks[start:start + batch_size]
+        items = list(DisclosureItem.objects.filter(pk__in=chunk).prefetch_related("attachments"))
+        with transaction.atomic():
+            _save([build_entry(item) for item in items if item.published_at])
+        done += len(items)
+        if bar:
+            bar.update(len(chunk))
+    if bar:
+        bar.close()
+    return done
+
+
+def on_public_version_changed(sender, item, **kwargs) -> None:
+    """Receiver of disclosures.signals.public_version_changed (connected in apps.py)."""
+    try:
+        index_item(item.pk)
+    except Exception:  # publishing has committed; a failed index update is repaired by `reindex`
+        log.exception("search index update failed for item %s; run `manage.py reindex`", item.pk)
