@@ -4,7 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_reports .venv/bin/python bench/bench_reports.py
 
 Creates its corpus inside one transaction and rolls it back at the end, so the database is left as it
-was. Writes bench/RESULTS_reports.md. Not a test: numbers depend on the machine.
+was. Replaces its section of bench/RESULTS.md (between the reports markers). Not a test: numbers depend on the machine.
 """
 
 from __future__ import annotations
@@ -144,7 +144,15 @@ def main():
     except Rollback:
         pass
     text = "\n".join(lines) + "\n"
-    (ROOT / "bench" / "RESULTS_reports.md").write_text(text, encoding="utf-8")
+    results = ROOT / "bench" / "RESULTS.md"
+    current = results.read_text(encoding="utf-8") if results.exists() else ""
+    start, end = "<!-- reports bench -->", "<!-- /reports bench -->"
+    section = f"{start}\n{text}{end}\n"
+    if start in current and end in current:
+        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1:]
+    else:
+        current += "\n" + section
+    results.write_text(current, encoding="utf-8")
     print(text)
 
 
