@@ -11,7 +11,8 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGES = ["/", "/catalog/", "/catalog/fdzdgk/shjz/", "/guide/", "/sitemap/", "/search/?q=低保", "/no-such-page/"]
+PAGES = ["/", "/catalog/", "/catalog/fdzdgk/shjz/", "/guide/", "/sitemap/", "/search/?q=低保", "/no-such-page/",
+         "/apply/", "/apply/track/", "/reports/", "/reports/2025/llmzj/", "/reports/2025/all/"]
 MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
 
 
