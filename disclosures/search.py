@@ -588,7 +588,8 @@ def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> Sea
     """The index row of an item's current (public) version."""
     if attachment_text is None:
         attachment_text = _attachment_text(item)
-    title = normalize(f"{item.title} {item.document_number}")
+    # 索引号 is searchable too: citizens quote it from print-outs and other sites.
+    title = normalize(f"{item.title} {item.document_number} {item.index_number or ''}")
     body = normalize("\n".join(p for p in (item.summary, item.keywords, plain_text(item.body), attachment_text) if p))
     title_tokens = document_tokens(title)
     seen = set(title_tokens)

@@ -441,3 +441,11 @@ def test_cached_counts_follow_every_index_change(build, commit, client, site_pro
     page = client.get(reverse("disclosures:search"), {"q": "防火"})
     assert page.context["page"].paginator.count == 1 and [i.pk for i in page.context["items"]] == [first.pk]
     cache.clear()
+
+
+def test_index_number_finds_its_item(client, build, site_profile, commit):
+    with commit():
+        item = build.item("按索引号查找的信息")
+        other = build.item("另一条信息")
+    html = client.get("/search/", {"q": item.index_number}).content.decode()
+    assert item.get_absolute_url() in html and other.get_absolute_url() not in html
