@@ -84,7 +84,16 @@ def check_attachment(upload) -> tuple[str, str]:
 
 
 class EditorImageStorage(FileSystemStorage):
-    """Images uploaded from the rich-text editor (staff only, images only)."""
+    """Images uploaded from the rich-text editor (staff only, images only).
+
+    Files get random 128-bit names: an image placed in a draft is not findable by guessing its
+    original file name before the item is published."""
+
+    def generate_filename(self, filename):
+        import uuid
+
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+        return f"{uuid.uuid4().hex}.{ext if ext in ('png', 'jpg', 'jpeg') else 'bin'}"
 
     def __init__(self, **kwargs):
         super().__init__(

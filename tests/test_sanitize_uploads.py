@@ -71,3 +71,27 @@ def test_attachment_size_limit_is_configurable(settings):
     settings.ATTACHMENT_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="超过上限"):
         check_attachment(_upload("a.pdf", b"%PDF-1.4 more than ten bytes"))
+
+
+def _png_bytes():
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_editor_image_upload_is_staff_only_and_gets_a_random_name(client, build, settings):
+    upload = SimpleUploadedFile("村民名单照片.png", _png_bytes(), content_type="image/png")
+    assert client.post("/ckeditor5/image_upload/", {"upload": upload}).status_code == 403
+    client.force_login(build.editor)
+    upload = SimpleUploadedFile("村民名单照片.png", _png_bytes(), content_type="image/png")
+    response = client.post("/ckeditor5/image_upload/", {"upload": upload})
+    url = response.json()["url"]
+    assert url.startswith("/media/editor/") and "村民" not in url and url.endswith(".png")
+    client.logout()
+    served = client.get(url)
+    assert served.status_code == 200 and served["X-Content-Type-Options"] == "nosniff"
+    fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
+    client.force_login(build.editor)
+    assert client.post("/ckeditor5/image_upload/", {"upload": fake}).status_code == 400
