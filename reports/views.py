@@ -61,18 +61,19 @@ def _resolve(request, year: int, org: str) -> _Context:
     if year < MIN_YEAR or year > timezone.localdate().year:
         raise Http404("没有该年度的报告")
     if org == AGGREGATE_SLUG:
-        published_any = DisclosureItem.objects.published().filter(
-            kind=ItemKind.ANNUAL_REPORT, annual_report__year=year).exists()
-        staff = _is_staff_of(request.user, None)
-        if not published_any and not staff:
+        # The county aggregate adds up only organizations whose report of the year is published:
+        # nothing that has not been approved reaches the public, not even as a sum.
+        published = list(Organization.objects.filter(
+            pk__in=DisclosureItem.objects.published().filter(
+                kind=ItemKind.ANNUAL_REPORT, annual_report__year=year).values("organization")))
+        if not published:
             raise Http404("该年度尚无已发布的年度报告")
-        key = f"reports-aggregate-{year}"
-        data = cache.get(key) if published_any and not staff else None
+        key = f"reports-aggregate-{year}-" + "-".join(str(o.pk) for o in published)
+        data = cache.get(key)
         if data is None:
-            data = tables.compute(None, year, figures=_aggregate_figures(year))
-            if published_any:
-                cache.set(key, data, 300)
-        return _Context(year=year, report=None, organization=None, preview=not published_any, data=data)
+            data = tables.compute(published, year, figures=_aggregate_figures(year, published))
+            cache.set(key, data, 300)
+        return _Context(year=year, report=None, organization=None, preview=False, data=data)
     report = AnnualReport.objects.select_related("organization", "item").filter(
         year=year, organization__slug=org).first()
     if report is None:
@@ -99,10 +100,11 @@ class _SumFigures:
         self.source = "；".join(f"{r.organization.short_name}：{r.source}" for r in rows)
 
 
-def _aggregate_figures(year: int):
+def _aggregate_figures(year: int, organizations):
     from .models import YearlyFigures
 
-    rows = list(YearlyFigures.objects.filter(year=year).select_related("organization"))
+    rows = list(YearlyFigures.objects.filter(year=year, organization__in=organizations).select_related(
+        "organization"))
     return _SumFigures(rows) if rows else None
 
 

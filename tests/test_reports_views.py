@@ -85,12 +85,18 @@ def test_unknown_years_and_organizations_answer_404_in_chinese(client, published
     assert client.post("/reports/2025/csmzj/").status_code == 405
 
 
-def test_county_aggregate_is_public_once_a_report_of_the_year_is_published(client, build, published):
+def test_county_aggregate_adds_up_only_published_reports(client, build, published):
     html = client.get("/reports/2025/all/").content.decode()
     assert "全县汇总2025年政府信息公开工作年度报告" in html
     _, t3, t4 = html_numbers(html)
-    assert t3[0] == [5, 0, 1, 1, 1, 1, 9]  # both organizations' new applications
-    assert t4[4] == 4
+    # The other organization has applications too, but no published report: it is left out.
+    _, own_t3, own_t4 = html_numbers(client.get("/reports/2025/csmzj/").content.decode())
+    assert t3 == own_t3 and t4 == own_t4
+    assert t3[0] == [4, 0, 1, 1, 1, 1, 8]
+
+
+def test_county_aggregate_is_hidden_until_a_report_of_the_year_is_published(client, build):
+    assert client.get("/reports/2025/all/").status_code == 404
 
 
 def test_report_page_query_count_does_not_grow_with_data(client, published, build, django_assert_max_num_queries):
