@@ -7,7 +7,7 @@ import csv
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,14 +35,17 @@ def home(request):
     sections = list(Category.objects.filter(home_panel=True).order_by("path"))
     panels = []
     if sections:
-        # One query: each section's newest ids come from a small indexed LIMIT subquery, so the
+        # One query: each section's newest ids come from a small indexed LIMIT subquery, joined by
+        # UNION ALL (an OR of the subqueries would make PostgreSQL scan the whole table), so the
         # page's query count grows with neither items nor sections.
-        condition = Q()
-        for section in sections:
-            newest = DisclosureItem.objects.published().filter(section.descendant_q()).order_by(
-                "-published_at", "-id").values("pk")[:HOME_PANEL_SIZE]
-            condition |= Q(pk__in=newest)
-        rows = list(published.filter(condition).order_by("-published_at", "-id"))
+        newest = [
+            DisclosureItem.objects.filter(pk__in=DisclosureItem.objects.published().filter(
+                section.descendant_q()).order_by("-published_at", "-id").values("pk")[:HOME_PANEL_SIZE]
+            ).order_by().values("pk")
+            for section in sections
+        ]
+        ids = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
+        rows = list(published.filter(pk__in=ids).order_by("-published_at", "-id"))
         for section in sections:
             prefix = section.path + "/"
             panels.append((section, [i for i in rows if i.category.path == section.path
