@@ -101,7 +101,7 @@ def main() -> None:
         "|---|---|---:|---:|---:|",
         *rows,
         "",
-        "The sitemap page lists up to 50,000 URLs per file by protocol; the catalogue counts are cached"
+        "Each sitemap file lists up to 5,000 URLs (the protocol allows 50,000); the catalogue counts are cached"
         " for 60 s (the first request after expiry pays one GROUP BY over published items).",
     ]
     text = "\n".join(lines) + "\n"
