@@ -568,23 +568,39 @@ def staff_search(queryset, text: str):
 
 # ---- snippets -----------------------------------------------------------------------------------
 
+_CHARS: dict[str, tuple[str, bool]] = {}  # character → (normalized, is blank); texts reuse few characters
+
+
+def _normalized_char(ch: str) -> tuple[str, bool]:
+    norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
+    found = (norm, not norm or norm.isspace() or bool(_CONTROL.match(norm)))
+    if len(_CHARS) < 100_000:
+        _CHARS[ch] = found
+    return found
+
+
 def _normalized_with_map(text: str) -> tuple[str, list[int]]:
     """The normalized text and, for each of its characters, the offset in `text` it came from."""
     chars: list[str] = []
     origin: list[int] = []
     last_space = True
+    known = _CHARS
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
-        if not norm or norm.isspace() or _CONTROL.match(norm):
+        norm, blank = known.get(ch) or _normalized_char(ch)
+        if blank:
             if last_space:
                 continue
             norm = " "
             last_space = True
         else:
             last_space = False
-        for c in norm:
-            chars.append(c)
+        if len(norm) == 1:
+            chars.append(norm)
             origin.append(i)
+        else:
+            for c in norm:
+                chars.append(c)
+                origin.append(i)
     return "".join(chars), origin
 
 
