@@ -256,14 +256,16 @@ class TieredIds:
     work (a slice past the end is short or empty); `count()` then counts exactly (one query).
     `preloaded` holds the whole ordered result when the search already read it (see _ordered_ids)."""
 
-    def __init__(self, entries, conditions: list[Q], total: int | None):
-        self.entries, self.conditions, self.total = entries, conditions, total
+    def __init__(self, entries, conditions: list[Q], total: int | None, query: Query | None = None):
+        # `entries` without the text match: it is added after the tier's condition (see _tier), so
+        # PostgreSQL tests the cheap title condition before reading a row's TOASTed tsvector.
+        self.entries, self.conditions, self.total, self.query = entries, conditions, total, query or Query()
         self.sizes: list[int | None] = [None] * len(conditions)
         self.preloaded: list[int] | None = None  # the whole ordered result, when `search` read it already
 
     def count(self) -> int:
         if self.total is None:
-            self.total = self.entries.count()
+            self.total = match(self.entries, self.query).count()
         return self.total
 
     def __len__(self) -> int:
@@ -272,13 +274,16 @@ class TieredIds:
     def __iter__(self):
         return iter(self[0:len(self)])
 
+    def _tier(self, tier: int):
+        return match(self.entries.filter(self.conditions[tier]), self.query)
+
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
-        return list(self.entries.filter(self.conditions[tier]).order_by("-published_at", "-item_id").values_list(
+        return list(self._tier(tier).order_by("-published_at", "-item_id").values_list(
             "item_id", flat=True)[start:stop])
 
     def _size(self, tier: int) -> int:
         if self.sizes[tier] is None:
-            self.sizes[tier] = self.entries.filter(self.conditions[tier]).count()
+            self.sizes[tier] = self._tier(tier).count()
         return self.sizes[tier]
 
     def __getitem__(self, index):
@@ -427,13 +432,13 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         narrowed = narrowed.filter(kind=filters.kind)
     if filters.validity is not None:
         narrowed = narrowed.filter(validity=filters.validity)
-    narrowed = match(narrowed, query)
+    unmatched, narrowed = narrowed, match(narrowed, query)
     ranked = bool(query.terms) and sort != "date"
     if ranked:
         conditions = _tier_conditions(query)
-        ordered = TieredIds(narrowed, conditions if query.document_number else conditions[1:], total)
+        ordered = TieredIds(unmatched, conditions if query.document_number else conditions[1:], total, query)
     else:
-        ordered = TieredIds(narrowed, [Q()], total)
+        ordered = TieredIds(unmatched, [Q()], total, query)
     if approximate:
         ordered.total = total = None
         if filters.narrows:  # the facet filters may bring the total within the limit
