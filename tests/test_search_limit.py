@@ -13,6 +13,8 @@ from django.urls import reverse
 from disclosures import corpus, search
 from disclosures.models import SearchEntry
 
+pytestmark = pytest.mark.django_db
+
 TERM = "工作"
 
 
@@ -144,10 +146,10 @@ def test_page_with_a_filter_under_the_limit_shows_the_exact_total(client, genera
     assert f"找到 {n} 条与“{TERM}”有关的信息" in html and "近似值" in html
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999", "3.5", "", "１"])
-def test_malformed_page_above_the_limit_never_fails(client, generated, settings, page):
+@pytest.mark.parametrize("number", ["abc", "0", "-1", "99999999999", "3.5", "", "１"])
+def test_malformed_page_above_the_limit_never_fails(client, generated, settings, number):
     settings.SEARCH_COUNT_LIMIT = 5
-    response = _page(client, q=TERM, page=page, organization="nope", year="x")
+    response = _page(client, q=TERM, page=number, organization="nope", year="x")
     assert response.context["page"].number >= 1 and response.context["items"]
 
 
