@@ -106,7 +106,7 @@ def latency(reps: int) -> list[tuple]:
         for with_filters in (False, True):
             params = [{"q": t, **(filters if with_filters else {})} for t in terms]
             samples = timed(client, "/search/", params, reps)
-            hits = [search.search(search.parse_query(t), None).total for t in terms]
+            hits = [search.search(search.parse_query(t), None).entries.count() for t in terms]  # exact
             rows.append(("/search/", label, "机构+年份" if with_filters else "无", pct(samples, 50), pct(samples, 95),
                          f"{min(hits)}–{max(hits)}", ", ".join(terms)))
     for label, terms in [("不存在的词", ABSENT[:2]), ("常见2字词", COMMON[:2])]:
@@ -221,7 +221,8 @@ def main():
     published = DisclosureItem.objects.published().count()
     print(f"## {published:,} 条已发布信息（PostgreSQL {connection.cursor().connection.info.server_version}）\n")
     print(f"机器：{platform.processor() or platform.machine()}，{os.cpu_count()} 核，"
-          f"Python {platform.python_version()}\n")
+          f"Python {platform.python_version()}，负载 {os.getloadavg()[0]:.1f}，"
+          f"SEARCH_COUNT_LIMIT={search.count_limit()}\n")
     if args.rebuild:
         start = time.perf_counter()
         search.reindex(batch_size=1000)

@@ -37,9 +37,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -250,35 +251,51 @@ class TieredIds:
     """The ordered item ids of a search, sliceable like a queryset (for the paginator) but fetched
     tier by tier with `ORDER BY 发布日期 LIMIT`, which the database answers by walking the date index
     for common terms instead of sorting every match. A tier's size is counted only when a later page
-    needs it (the first page never does); the last tier's size is the total minus the others."""
+    needs it (the first page never does); the last tier's size is the total minus the others.
+    `total` is None when the search stopped counting at the threshold (see `search`): slices still
+    work (a slice past the end is short or empty); `count()` then counts exactly (one query).
+    `preloaded` holds the whole ordered result when the search already read it (see _ordered_ids)."""
 
-    def __init__(self, entries, conditions: list[Q], total: int):
-        self.entries, self.conditions, self.total = entries, conditions, total
+    def __init__(self, entries, conditions: list[Q], total: int | None, query: Query | None = None):
+        # `entries` without the text match: it is added after the tier's condition (see _tier), so
+        # PostgreSQL tests the cheap title condition before reading a row's TOASTed tsvector.
+        self.entries, self.conditions, self.total, self.query = entries, conditions, total, query or Query()
         self.sizes: list[int | None] = [None] * len(conditions)
+        self.preloaded: list[int] | None = None  # the whole ordered result, when `search` read it already
 
     def count(self) -> int:
+        if self.total is None:
+            self.total = match(self.entries, self.query).count()
         return self.total
 
     def __len__(self) -> int:
-        return self.total
+        return self.count()
 
     def __iter__(self):
         return iter(self[0:len(self)])
 
+    def _tier(self, tier: int):
+        return match(self.entries.filter(self.conditions[tier]), self.query)
+
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
-        return list(self.entries.filter(self.conditions[tier]).order_by("-published_at", "-item_id").values_list(
+        return list(self._tier(tier).order_by("-published_at", "-item_id").values_list(
             "item_id", flat=True)[start:stop])
 
     def _size(self, tier: int) -> int:
         if self.sizes[tier] is None:
-            self.sizes[tier] = self.entries.filter(self.conditions[tier]).count()
+            self.sizes[tier] = self._tier(tier).count()
         return self.sizes[tier]
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index:index + 1][0]
         start = max(0, index.start or 0)
-        stop = self.total if index.stop is None else max(start, min(index.stop, self.total))
+        if self.preloaded is not None:
+            return self.preloaded[start:index.stop]
+        if index.stop is None:
+            stop = self.count()
+        else:
+            stop = max(start, index.stop if self.total is None else min(index.stop, self.total))
         out: list[int] = []
         offset = 0  # position of the current tier's first row in the whole ordering
         last = len(self.conditions) - 1
@@ -321,22 +338,39 @@ class Filters:
     date_to: datetime.date | None = None
     document_number: str = ""  # normalized part of a 文号
 
-    def facet_matches(self, row: dict, skip: str | None = None) -> bool:
-        checks = {
-            "organization": self.organization is None or row["organization_id"] == self.organization,
-            "category": self.category_ids is None or row["category_id"] in self.category_ids,
-            "kind": self.kind is None or row["kind"] == self.kind,
-            "year": self.year is None or row["year"] == self.year,
-            "validity": self.validity is None or row["validity"] == self.validity,
-        }
-        return all(ok for name, ok in checks.items() if name != skip)
+    def active_facets(self) -> list[tuple]:
+        """(facet, column, predicate) of each facet filter that is set ."""
+        out = []
+        if self.organization is not None:
+            out.append(("organization", "organization_id", lambda v: v == self.organization))
+        if self.category_ids is not None:
+            out.append(("category", "category_id", lambda v: v in self.category_ids))
+        if self.kind is not None:
+            out.append(("kind", "kind", lambda v: v == self.kind))
+        if self.year is not None:
+            out.append(("year", "year", lambda v: v == self.year))
+        if self.validity is not None:
+            out.append(("validity", "validity", lambda v: v == self.validity))
+        return out
+
+    @property
+    def narrows(self) -> bool:
+        """Whether a filter applied after counting (a facet filter) is set."""
+        return any(v is not None for v in (self.organization, self.category_ids, self.kind, self.year, self.validity))
 
 
 @dataclass
 class Result:
     entries: TieredIds  # the ordered item ids (slice it for a page)
-    total: int
+    total: int | None  # None: more than `limit` items match (the exact number was not counted)
     counts: dict[str, dict]  # facet → {value: count}, each counted with the *other* filters applied
+    approximate: bool = False  # counts come from `limit` + 1 of the matches only (each is a lower bound)
+    limit: int = 0
+
+
+def count_limit() -> int:
+    """SEARCH_COUNT_LIMIT: how many matches the counting query reads at most (see `search`)."""
+    return max(1, int(getattr(settings, "SEARCH_COUNT_LIMIT", 5000)))
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -344,10 +378,17 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def search(query: Query, filters: Filters | None = None, *, sort: str = "relevance") -> Result:
-    """Public search over the index (published items only). One GROUP BY gives the total and the
-    counts per filter value; the returned `entries` fetches the ordered ids of a page (a few small
-    queries per page, see TieredIds)."""
+    """Public search over the index (published items only).
+
+    One counting query reads at most `count_limit() + 1` matches (any `limit + 1`: the database picks
+    the cheapest) and groups them per filter value. When there are no more than `limit` matches,
+    the total and every count are exact, as before. When there are more, the counts are lower bounds
+    (`approximate`), and the total is counted exactly only if the facet filters bring it down to
+    `limit` or fewer (one more bounded query); otherwise it is None ("more than `limit`"). The
+    ordered ids never depend on this: the returned `entries` fetches the ids of a page in the exact
+    order (a few small queries per page, see TieredIds)."""
     filters = filters or Filters()
+    limit = count_limit()
     # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
     # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
     # conditions hold (this matters when the date index is walked for a common term).
@@ -359,18 +400,26 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if filters.document_number:
         base = base.filter(document_number__contains=filters.document_number)
     entries = match(base, query)
-    grouped = entries.values(*_FACET_COLUMNS.values()).annotate(n=Count("*")).order_by()
-    key_parts = (tuple(query.texts), filters.date_from, filters.date_to, filters.document_number)
-    rows = _cached_counting(grouped, bool(query.terms), key_parts)
+    key_parts = (tuple(query.texts), filters.date_from, filters.date_to, filters.document_number, limit)
+    rows = _cached("search-counts", key_parts, lambda: _counting(entries, bool(query.terms), limit))
     counts: dict[str, dict] = {name: {} for name in FACETS}
     total = 0
+    read = 0
+    active = filters.active_facets()
+    columns = [(counts[name], _FACET_COLUMNS[name]) for name in FACETS]
     for row in rows:
-        for name in FACETS:
-            if filters.facet_matches(row, skip=name):
-                value = row[_FACET_COLUMNS[name]]
-                counts[name][value] = counts[name].get(value, 0) + row["n"]
-        if filters.facet_matches(row):
-            total += row["n"]
+        n = row["n"]
+        read += n
+        failed = [name for name, column, ok in active if not ok(row[column])]
+        if not failed:  # counts in every facet, and in the total
+            total += n
+            for facet_counts, column in columns:
+                facet_counts[row[column]] = facet_counts.get(row[column], 0) + n
+        elif len(failed) == 1:  # counts only in the facet whose own filter it fails
+            facet_counts = counts[failed[0]]
+            value = row[_FACET_COLUMNS[failed[0]]]
+            facet_counts[value] = facet_counts.get(value, 0) + n
+    approximate = read > limit
     narrowed = base
     if filters.organization is not None:
         narrowed = narrowed.filter(organization_id=filters.organization)
@@ -383,13 +432,34 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         narrowed = narrowed.filter(kind=filters.kind)
     if filters.validity is not None:
         narrowed = narrowed.filter(validity=filters.validity)
-    narrowed = match(narrowed, query)
-    if query.terms and sort != "date":
+    unmatched, narrowed = narrowed, match(narrowed, query)
+    ranked = bool(query.terms) and sort != "date"
+    if ranked:
         conditions = _tier_conditions(query)
-        ordered = TieredIds(narrowed, conditions if query.document_number else conditions[1:], total)
+        ordered = TieredIds(unmatched, conditions if query.document_number else conditions[1:], total, query)
     else:
-        ordered = TieredIds(narrowed, [Q()], total)
-    return Result(entries=ordered, total=total, counts=counts)
+        ordered = TieredIds(unmatched, [Q()], total, query)
+    if approximate:
+        ordered.total = total = None
+        if filters.narrows:  # the facet filters may bring the total within the limit
+            ids = _in_plan(bool(query.terms), lambda: _ordered_ids(narrowed, query if ranked else None, limit + 1))
+            if len(ids) <= limit:
+                ordered.total = total = len(ids)
+                ordered.preloaded = ids
+    return Result(entries=ordered, total=total, counts=counts, approximate=approximate, limit=limit)
+
+
+def _ordered_ids(narrowed, query: Query | None, most: int) -> list[int]:
+    """At most `most` matching ids (any of them: no ORDER BY, the database stops early), returned in
+    the page order (relevance tier, then newest first) — the whole ordered result when there are
+    fewer. One query that both counts a filtered total and gives every page of it: it reads the same
+    rows the tier-by-tier page queries would (the filters leave few), once."""
+    tier = _relevance(query) if query is not None else Value(0, output_field=IntegerField())
+    rows = list(narrowed.annotate(tier=tier).order_by().values_list("item_id", "published_at", "tier")[:most])
+    rows.sort(key=lambda r: r[0], reverse=True)  # stable sorts: tier, then -published_at, then -item_id
+    rows.sort(key=lambda r: r[1], reverse=True)
+    rows.sort(key=lambda r: r[2])
+    return [r[0] for r in rows]
 
 
 COUNT_CACHE_SECONDS = 60
@@ -412,28 +482,46 @@ def _index_changed() -> None:
         cache.set(_VERSION_KEY, 2, None)
 
 
-def _cached_counting(queryset, matched: bool, key_parts: tuple) -> list[dict]:
-    """The counting query's rows, cached briefly per query (popular terms are asked again and again).
+def _cached(prefix: str, key_parts: tuple, compute):
+    """A counting query's result, cached briefly per query (popular terms are asked again and again).
     The key holds the index version, bumped by every index write, so a publication or withdrawal is
     reflected at once where the cache is shared (CACHE_URL); the page's rows are never cached."""
-    key = "search-counts:" + hashlib.sha256(repr((_index_version(), key_parts)).encode()).hexdigest()
-    rows = cache.get(key)
-    if rows is None:
-        rows = _counting(queryset, matched)
-        cache.set(key, rows, COUNT_CACHE_SECONDS)
-    return rows
+    key = f"{prefix}:" + hashlib.sha256(repr((_index_version(), key_parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNT_CACHE_SECONDS)
+    return value
 
 
-def _counting(queryset, matched: bool) -> list[dict]:
-    """Run the counting query. On PostgreSQL a common term matches most rows, and the planner then
+_COUNT_COLUMNS = ", ".join(f"sample.{c}" for c in _FACET_COLUMNS.values())
+
+
+def _counting(entries, matched: bool, limit: int) -> list[dict]:
+    """Group at most `limit + 1` matches (no order: the database stops at the first ones it finds)
+    per filter-column combination; the numbers add up to `limit + 1` exactly when there are more."""
+    sample = entries.values(*_FACET_COLUMNS.values()).order_by()[:limit + 1]
+    sql, params = sample.query.sql_with_params()
+    sql = f"SELECT {_COUNT_COLUMNS}, COUNT(*) FROM ({sql}) sample GROUP BY {_COUNT_COLUMNS}"
+
+    def run():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [dict(zip([*_FACET_COLUMNS.values(), "n"], row, strict=True)) for row in cursor.fetchall()]
+
+    return _in_plan(matched, run)
+
+
+def _in_plan(matched: bool, run):
+    """Run a counting query. On PostgreSQL a common term matches most rows, and the planner then
     prefers a sequential scan that evaluates `@@` on every row's TOASTed tsvector (ten times slower
     than the GIN bitmap, which needs no recheck); sequential scans are turned off for this one query."""
     if not matched or connection.vendor != "postgresql":
-        return list(queryset)
+        return run()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-        return list(queryset)
+        return run()
 
 
 def public_items(ids: list[int]) -> list[DisclosureItem]:
@@ -485,23 +573,39 @@ def staff_search(queryset, text: str):
 
 # ---- snippets -----------------------------------------------------------------------------------
 
+_CHARS: dict[str, tuple[str, bool]] = {}  # character → (normalized, is blank); texts reuse few characters
+
+
+def _normalized_char(ch: str) -> tuple[str, bool]:
+    norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
+    found = (norm, not norm or norm.isspace() or bool(_CONTROL.match(norm)))
+    if len(_CHARS) < 100_000:
+        _CHARS[ch] = found
+    return found
+
+
 def _normalized_with_map(text: str) -> tuple[str, list[int]]:
     """The normalized text and, for each of its characters, the offset in `text` it came from."""
     chars: list[str] = []
     origin: list[int] = []
     last_space = True
+    known = _CHARS
     for i, ch in enumerate(text):
-        norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
-        if not norm or norm.isspace() or _CONTROL.match(norm):
+        norm, blank = known.get(ch) or _normalized_char(ch)
+        if blank:
             if last_space:
                 continue
             norm = " "
             last_space = True
         else:
             last_space = False
-        for c in norm:
-            chars.append(c)
+        if len(norm) == 1:
+            chars.append(norm)
             origin.append(i)
+        else:
+            for c in norm:
+                chars.append(c)
+                origin.append(i)
     return "".join(chars), origin
 
 

@@ -1,8 +1,11 @@
 """`/search/`: the public search page (thin: parsing and layout; the logic is in search.py).
 
 Runs a fixed number of queries whatever the data (organizations, categories, one GROUP BY for the
-total and the counts per filter value, one page of ids, the page's items, at most one for snippets
-found only in attachments). Malformed parameters are ignored with a Chinese note, never a 500."""
+total and the counts per filter value over at most SEARCH_COUNT_LIMIT + 1 matches, at most one
+bounded count of the filtered total, one page of ids, the page's items, at most one for snippets
+found only in attachments). When more items match than SEARCH_COUNT_LIMIT, the counts per filter
+value are shown as lower bounds (“N+”) and, if the total was not counted, the page says “超过 N 条”
+and pages with 上一页/下一页 only (OpenPage). Malformed parameters are ignored with a Chinese note, never a 500."""
 
 from __future__ import annotations
 
@@ -111,9 +114,13 @@ def search(request):
     sort = data.get("sort") or "relevance"
     page = items = None
     facets = {}
+    result = None
     if active:
         result = engine.search(query, filters, sort=sort)
-        page, page_notes = paginate(request, result.entries, settings.PAGE_SIZE, count=result.total)
+        if result.total is None:
+            page, page_notes = open_page(request, result.entries, settings.PAGE_SIZE)
+        else:
+            page, page_notes = paginate(request, result.entries, settings.PAGE_SIZE, count=result.total)
         notes += page_notes
         items = engine.public_items(list(page.object_list))
         engine.attach_snippets(items, query)
@@ -150,7 +157,69 @@ def search(request):
         "sort_links": [(value, label, _link(request.GET, sort=value)) for value, label in SORTS],
         "has_filters": has_filters, "only_query_link": _only_q(query.raw),
         "looks_like_number": _looks_like_number(query.raw),
+        "approximate": result is not None and result.approximate, "count_limit": engine.count_limit(),
     })
+
+
+class OpenPaginator:
+    """Stands in for Paginator when the total is not known (more than SEARCH_COUNT_LIMIT matches)."""
+
+    count = None
+    num_pages = None
+
+    def __init__(self, per_page: int):
+        self.per_page = per_page
+
+
+class OpenPage:
+    """A page of a result whose total is not known: 上一页/下一页 (and 首页), no 尾页. Whether there is a
+    next page comes from reading one id more than the page holds."""
+
+    def __init__(self, number: int, object_list: list, per_page: int, has_more: bool):
+        self.number, self.object_list, self.paginator, self.has_more = (
+            number, object_list, OpenPaginator(per_page), has_more)
+
+    def has_next(self) -> bool:
+        return self.has_more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + 1
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1
+
+
+def open_page(request, entries, per_page: int) -> tuple[OpenPage, list[str]]:
+    """(page, notes) for a result whose total is not known. A malformed, too small or too large
+    ?page= shows page 1 with a note, never a 500 (a page past the end is only found out by reading it)."""
+    raw = request.GET.get("page", "1")
+    notes = []
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        notes.append(f"页码“{raw[:20]}”无效，已显示第1页。")
+        number = 1
+    if number < 1:
+        notes.append("页码不能小于1，已显示第1页。")
+        number = 1
+    if number > 1_000_000:  # an absurd offset would only make the database walk the whole index
+        notes.append(f"页码“{raw[:20]}”超出范围，已显示第1页。")
+        number = 1
+    ids = list(entries[(number - 1) * per_page:number * per_page + 1])
+    if not ids and number > 1:
+        notes.append(f"第{number}页没有结果，已显示第1页。")
+        number = 1
+        ids = list(entries[0:per_page + 1])
+    return OpenPage(number, ids[:per_page], per_page, len(ids) > per_page), notes
 
 
 def _only_q(raw: str) -> str:
