@@ -48,49 +48,85 @@ class Rollback(Exception):
 
 def corpus() -> Organization:
     rng = random.Random(6)
-    org = Organization.objects.create(name="基准测试县民政局", short_name="基准局", slug="bench-reports",
-                                      code="99999999-9")
+    org = Organization.objects.create(
+        name="基准测试县民政局", short_name="基准局", slug="bench-reports", code="99999999-9"
+    )
     root = Category.objects.create(code="bench-root", name="基准目录")
-    categories = [Category.objects.create(code=f"bench-c{i}", name=f"基准栏目{i}", parent=root,
-                                          time_limit_days=rng.choice([10, 20])) for i in range(20)]
+    categories = [
+        Category.objects.create(
+            code=f"bench-c{i}", name=f"基准栏目{i}", parent=root, time_limit_days=rng.choice([10, 20])
+        )
+        for i in range(20)
+    ]
     tz = timezone.get_current_timezone()
     start = datetime.date(YEAR, 1, 1)
     batch = []
     for n in range(ITEMS):
         written = start + datetime.timedelta(days=rng.randrange(365))
-        published = datetime.datetime.combine(written + datetime.timedelta(days=rng.randrange(40)),
-                                              datetime.time(9, 30), tzinfo=tz)
+        published = datetime.datetime.combine(
+            written + datetime.timedelta(days=rng.randrange(40)), datetime.time(9, 30), tzinfo=tz
+        )
         if published.year > YEAR:
             published = datetime.datetime(YEAR, 12, 31, 9, tzinfo=tz)
         kind = "policy" if n % 20 == 0 else "general"
-        batch.append(DisclosureItem(organization=org, category=rng.choice(categories), kind=kind,
-                                    title=f"基准信息{n}", written_date=written, status="published",
-                                    published_at=published, index_number=f"BENCH-{n:07d}",
-                                    validity="valid" if kind == "policy" else ""))
+        batch.append(
+            DisclosureItem(
+                organization=org,
+                category=rng.choice(categories),
+                kind=kind,
+                title=f"基准信息{n}",
+                written_date=written,
+                status="published",
+                published_at=published,
+                index_number=f"BENCH-{n:07d}",
+                validity="valid" if kind == "policy" else "",
+            )
+        )
     DisclosureItem.objects.bulk_create(batch, batch_size=5000)
     policies = DisclosureItem.objects.filter(organization=org, kind="policy").values_list("pk", "written_date")
-    PolicyDetail.objects.bulk_create([
-        PolicyDetail(item_id=pk, doc_type=rng.choice(["rule", "normative", "other"]),
-                     repeal_date=written + datetime.timedelta(days=200) if rng.random() < 0.1 else None)
-        for pk, written in policies], batch_size=5000)
+    PolicyDetail.objects.bulk_create(
+        [
+            PolicyDetail(
+                item_id=pk,
+                doc_type=rng.choice(["rule", "normative", "other"]),
+                repeal_date=written + datetime.timedelta(days=200) if rng.random() < 0.1 else None,
+            )
+            for pk, written in policies
+        ],
+        batch_size=5000,
+    )
     apps = []
     outcomes = list(Outcome.values)
     for n in range(APPLICATIONS):
         received = datetime.date(YEAR - 1, 11, 1) + datetime.timedelta(days=rng.randrange(425))
         answered = received + datetime.timedelta(days=rng.randrange(5, 45))
         done = answered <= datetime.date(YEAR + 1, 1, 31)
-        apps.append(Application(organization=org, tracking_code=f"BENCH{n:08d}",
-                                applicant_type=rng.choice(ApplicantType.values), applicant_name="申请人",
-                                info_title="基准申请", received_date=received,
-                                answered_date=answered if done else None,
-                                outcome=rng.choice(outcomes) if done else "",
-                                status="answered" if done else "received"))
+        apps.append(
+            Application(
+                organization=org,
+                tracking_code=f"BENCH{n:08d}",
+                applicant_type=rng.choice(ApplicantType.values),
+                applicant_name="申请人",
+                info_title="基准申请",
+                received_date=received,
+                answered_date=answered if done else None,
+                outcome=rng.choice(outcomes) if done else "",
+                status="answered" if done else "received",
+            )
+        )
     Application.objects.bulk_create(apps, batch_size=5000)
-    Appeal.objects.bulk_create([
-        Appeal(organization=org, kind=rng.choice(AppealKind.values), filed_date=start + datetime.timedelta(
-            days=rng.randrange(365)), result=rng.choice(AppealResult.values),
-            concluded_date=start + datetime.timedelta(days=rng.randrange(365, 500)) if rng.random() < 0.3 else None)
-        for _ in range(APPEALS)])
+    Appeal.objects.bulk_create(
+        [
+            Appeal(
+                organization=org,
+                kind=rng.choice(AppealKind.values),
+                filed_date=start + datetime.timedelta(days=rng.randrange(365)),
+                result=rng.choice(AppealResult.values),
+                concluded_date=start + datetime.timedelta(days=rng.randrange(365, 500)) if rng.random() < 0.3 else None,
+            )
+            for _ in range(APPEALS)
+        ]
+    )
     return org
 
 
@@ -149,7 +185,7 @@ def main():
     start, end = "<!-- reports bench -->", "<!-- /reports bench -->"
     section = f"{start}\n{text}{end}\n"
     if start in current and end in current:
-        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1:]
+        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1 :]
     else:
         current += "\n" + section
     results.write_text(current, encoding="utf-8")

@@ -110,7 +110,7 @@ def main() -> None:
     start, end = "<!-- pages bench -->", "<!-- /pages bench -->"
     section = f"{start}\n{text}{end}\n"
     if start in current and end in current:
-        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1:]
+        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1 :]
     else:
         current += "\n" + section
     results.write_text(current, encoding="utf-8")

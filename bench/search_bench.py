@@ -70,8 +70,12 @@ def pick_rare_phrases(n=5, seed=3, most=None) -> list[str]:
 
 def pick_numbers(n=5, seed=4) -> list[str]:
     rng = random.Random(seed)
-    numbers = list(DisclosureItem.objects.published().exclude(document_number="").order_by("pk")
-                   .values_list("document_number", flat=True)[:5000])
+    numbers = list(
+        DisclosureItem.objects.published()
+        .exclude(document_number="")
+        .order_by("pk")
+        .values_list("document_number", flat=True)[:5000]
+    )
     return [x.replace("〔", "[").replace("〕", "]") for x in rng.sample(numbers, n)]
 
 
@@ -98,7 +102,9 @@ def latency(reps: int) -> list[tuple]:
     org = Organization.objects.order_by("pk").first()
     filters = {"organization": org.slug, "year": "2020"}
     kinds = [
-        ("常见2字词", COMMON), ("罕见4字短语", pick_rare_phrases()), ("不存在的词", ABSENT),
+        ("常见2字词", COMMON),
+        ("罕见4字短语", pick_rare_phrases()),
+        ("不存在的词", ABSENT),
         ("文号（[ ]写法）", pick_numbers()),
     ]
     rows = []
@@ -107,8 +113,17 @@ def latency(reps: int) -> list[tuple]:
             params = [{"q": t, **(filters if with_filters else {})} for t in terms]
             samples = timed(client, "/search/", params, reps)
             hits = [search.search(search.parse_query(t), None).entries.count() for t in terms]  # exact
-            rows.append(("/search/", label, "机构+年份" if with_filters else "无", pct(samples, 50), pct(samples, 95),
-                         f"{min(hits)}–{max(hits)}", ", ".join(terms)))
+            rows.append(
+                (
+                    "/search/",
+                    label,
+                    "机构+年份" if with_filters else "无",
+                    pct(samples, 50),
+                    pct(samples, 95),
+                    f"{min(hits)}–{max(hits)}",
+                    ", ".join(terms),
+                )
+            )
     for label, terms in [("不存在的词", ABSENT[:2]), ("常见2字词", COMMON[:2])]:
         samples = timed(client, "/bench/icontains/", [{"q": t} for t in terms], max(2, reps // 10))
         rows.append(("icontains", label, "无", pct(samples, 50), pct(samples, 95), "", ", ".join(terms)))
@@ -135,7 +150,8 @@ def engine_vs_icontains(reps: int) -> list[tuple]:
                 for _ in range(2):
                     start = time.perf_counter()
                     qs = DisclosureItem.objects.published().filter(
-                        Q(title__icontains=term) | Q(body__icontains=term) | Q(document_number__icontains=term))
+                        Q(title__icontains=term) | Q(body__icontains=term) | Q(document_number__icontains=term)
+                    )
                     qs.count()
                     list(qs.order_by("-published_at", "-id").values_list("pk", flat=True)[:20])
                     naive.append((time.perf_counter() - start) * 1000)
@@ -147,8 +163,10 @@ def sizes() -> dict[str, str]:
     with connection.cursor() as cursor:
         out = {}
         for label, sql in [
-            ("公开信息表 disclosures_disclosureitem（含TOAST，不含索引）",
-             "pg_table_size('disclosures_disclosureitem')"),
+            (
+                "公开信息表 disclosures_disclosureitem（含TOAST，不含索引）",
+                "pg_table_size('disclosures_disclosureitem')",
+            ),
             ("检索表 disclosures_searchentry（含TOAST，不含索引）", "pg_table_size('disclosures_searchentry')"),
             ("GIN 索引 disclosures_searchentry_gin", "pg_relation_size('disclosures_searchentry_gin')"),
             ("检索表全部索引", "pg_indexes_size('disclosures_searchentry')"),
@@ -185,8 +203,20 @@ def _load(port: int, path: str, seconds: float, threads: int) -> float:
 def rps(seconds: float, threads: int = 4, port: int = 8765) -> list[tuple]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", DEBUG="0", CONN_MAX_AGE="60")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"], env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -220,9 +250,11 @@ def main():
 
     published = DisclosureItem.objects.published().count()
     print(f"## {published:,} 条已发布信息（PostgreSQL {connection.cursor().connection.info.server_version}）\n")
-    print(f"机器：{platform.processor() or platform.machine()}，{os.cpu_count()} 核，"
-          f"Python {platform.python_version()}，负载 {os.getloadavg()[0]:.1f}，"
-          f"SEARCH_COUNT_LIMIT={search.count_limit()}\n")
+    print(
+        f"机器：{platform.processor() or platform.machine()}，{os.cpu_count()} 核，"
+        f"Python {platform.python_version()}，负载 {os.getloadavg()[0]:.1f}，"
+        f"SEARCH_COUNT_LIMIT={search.count_limit()}\n"
+    )
     if args.rebuild:
         start = time.perf_counter()
         search.reindex(batch_size=1000)
@@ -237,8 +269,10 @@ def main():
 
     for title, caches in [
         ("不使用缓存（每次都查询数据库）", {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}),
-        ("使用计数缓存（本地内存，60 秒，发布/撤回即失效）",
-         {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}}),
+        (
+            "使用计数缓存（本地内存，60 秒，发布/撤回即失效）",
+            {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}},
+        ),
     ]:
         with override_settings(CACHES=caches):
             print(f"\n### 服务端延迟：{title}（进程内 Django 测试客户端，含路由、中间件、查询和模板；毫秒）\n")
@@ -251,8 +285,10 @@ def main():
     for label, mine, naive, ratio in engine_vs_icontains(args.reps):
         print(f"| {label} | {mine:.1f} | {naive:.1f} | {ratio:.0f}× |")
     sys.stdout.flush()
-    print(f"\n### 吞吐量（gunicorn 2 个 worker，默认本地内存缓存，本机 4 线程客户端，每项 {args.rps_seconds:.0f} 秒；"
-          "请求/秒）\n")
+    print(
+        f"\n### 吞吐量（gunicorn 2 个 worker，默认本地内存缓存，本机 4 线程客户端，每项 {args.rps_seconds:.0f} 秒；"
+        "请求/秒）\n"
+    )
     print("| 地址 | 请求/秒 |\n|---|---:|")
     for label, value in rps(args.rps_seconds):
         print(f"| {label} | {value:.1f} |")

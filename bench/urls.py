@@ -17,8 +17,11 @@ def minimal(request):
 def icontains(request):
     """What the placeholder search did: a substring scan of title, body and 文号."""
     q = (request.GET.get("q") or "").strip()[:100]
-    results = DisclosureItem.objects.published().for_list().filter(
-        Q(title__icontains=q) | Q(body__icontains=q) | Q(document_number__icontains=q))
+    results = (
+        DisclosureItem.objects.published()
+        .for_list()
+        .filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(document_number__icontains=q))
+    )
     page, notes = paginate(request, results, settings.PAGE_SIZE)
     return render(request, "bench/icontains.html", {"page": page, "notes": notes, "q": q})
 

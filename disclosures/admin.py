@@ -72,11 +72,25 @@ class OrganizationAdmin(SiteAdminOnly, admin.ModelAdmin):
     prepopulated_fields = {}
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "code", "index_template", "order"]}),
-        ("公开指南信息（条例第十二条）", {"fields": [
-            "office_name", "office_address", "office_hours", "phone", "fax", "email", "postcode", "website",
-            "reading_points", "functions",
-        ]}),
+        (
+            "公开指南信息（条例第十二条）",
+            {
+                "fields": [
+                    "office_name",
+                    "office_address",
+                    "office_hours",
+                    "phone",
+                    "fax",
+                    "email",
+                    "postcode",
+                    "website",
+                    "reading_points",
+                    "functions",
+                ]
+            },
+        ),
     ]
+
 
 @admin.register(Membership)
 class MembershipAdmin(SiteAdminOnly, admin.ModelAdmin):
@@ -153,8 +167,17 @@ class ItemForm(forms.ModelForm):
     class Meta:
         model = DisclosureItem
         fields = [
-            "organization", "category", "kind", "title", "summary", "keywords", "document_number",
-            "written_date", "validity", "source", "body",
+            "organization",
+            "category",
+            "kind",
+            "title",
+            "summary",
+            "keywords",
+            "document_number",
+            "written_date",
+            "validity",
+            "source",
+            "body",
         ]
         widgets = {"body": CKEditor5Widget(config_name="default"), "summary": forms.Textarea(attrs={"rows": 3})}
 
@@ -196,21 +219,62 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
     actions = [submit_selected]
     change_form_template = "admin/disclosures/disclosureitem/change_form.html"
     list_display = ["title", "organization", "category", "kind", "status", "index_number", "published_at"]
-    list_filter = [MyQueueFilter, "organization", "category", "kind", "status", "validity",
-                   ("published_at", admin.DateFieldListFilter)]
+    list_filter = [
+        MyQueueFilter,
+        "organization",
+        "category",
+        "kind",
+        "status",
+        "validity",
+        ("published_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["title", "document_number", "index_number", "keywords"]
     date_hierarchy = "written_date"
     list_select_related = ["organization", "category"]
-    readonly_fields = ["status", "index_number", "published_at", "view_count", "return_reason", "scheduled_for",
-                       "emergency", "pii_override_reason"]
+    readonly_fields = [
+        "status",
+        "index_number",
+        "published_at",
+        "view_count",
+        "return_reason",
+        "scheduled_for",
+        "emergency",
+        "pii_override_reason",
+    ]
     inlines = [AttachmentInline, *DETAIL_INLINES, SecrecyReviewInline, ChangeNoteInline]
     fieldsets = [
-        ("状态", {"fields": ["status", "index_number", "published_at", "scheduled_for", "view_count", "return_reason",
-                           "emergency", "pii_override_reason"]}),
-        ("基本信息", {"fields": [
-            "organization", "category", "kind", "title", "document_number", "written_date", "validity",
-            "keywords", "summary", "source",
-        ]}),
+        (
+            "状态",
+            {
+                "fields": [
+                    "status",
+                    "index_number",
+                    "published_at",
+                    "scheduled_for",
+                    "view_count",
+                    "return_reason",
+                    "emergency",
+                    "pii_override_reason",
+                ]
+            },
+        ),
+        (
+            "基本信息",
+            {
+                "fields": [
+                    "organization",
+                    "category",
+                    "kind",
+                    "title",
+                    "document_number",
+                    "written_date",
+                    "validity",
+                    "keywords",
+                    "summary",
+                    "source",
+                ]
+            },
+        ),
         ("正文", {"fields": ["body"]}),
     ]
 

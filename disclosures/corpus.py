@@ -34,30 +34,80 @@ ORGS = [
 TOWNS = ["龙山镇", "镇安镇", "勐糯镇", "腊勐镇", "象达镇", "龙江乡", "碧寨乡", "天宁镇", "平达乡", "木城乡"]
 SYLLABLES = "松竹梅兰桃李杏柳杨槐榕桂枫樟茶岩石坡坝箐河沟塘湾寨营街铺桥田园冲垭岭峰溪泉湖"
 TOPICS = {
-    ItemKind.SOCIAL_ASSISTANCE: ["城乡最低生活保障", "特困人员救助供养", "临时救助", "医疗救助", "孤儿基本生活保障",
-                                 "困难残疾人生活补贴", "重度残疾人护理补贴"],
-    ItemKind.ELDERLY_CARE: ["高龄津贴", "居家养老服务", "养老机构等级评定", "农村互助养老", "老年人能力评估",
-                            "敬老院消防安全"],
+    ItemKind.SOCIAL_ASSISTANCE: [
+        "城乡最低生活保障",
+        "特困人员救助供养",
+        "临时救助",
+        "医疗救助",
+        "孤儿基本生活保障",
+        "困难残疾人生活补贴",
+        "重度残疾人护理补贴",
+    ],
+    ItemKind.ELDERLY_CARE: [
+        "高龄津贴",
+        "居家养老服务",
+        "养老机构等级评定",
+        "农村互助养老",
+        "老年人能力评估",
+        "敬老院消防安全",
+    ],
     ItemKind.BUDGET: ["部门预算", "部门决算", "“三公”经费", "政府性基金预算", "国有资本经营预算", "预算绩效"],
-    ItemKind.PROCUREMENT: ["办公设备采购", "物业管理服务采购", "道路维修工程", "校舍维修改造", "医疗设备采购",
-                           "信息化系统运维"],
-    ItemKind.POLICY: ["社会救助家庭经济状况核对", "养老服务补贴", "农村危房改造", "义务教育阶段资助", "基本医疗保险",
-                      "耕地保护", "就业创业扶持", "殡葬改革", "城镇老旧小区改造"],
+    ItemKind.PROCUREMENT: [
+        "办公设备采购",
+        "物业管理服务采购",
+        "道路维修工程",
+        "校舍维修改造",
+        "医疗设备采购",
+        "信息化系统运维",
+    ],
+    ItemKind.POLICY: [
+        "社会救助家庭经济状况核对",
+        "养老服务补贴",
+        "农村危房改造",
+        "义务教育阶段资助",
+        "基本医疗保险",
+        "耕地保护",
+        "就业创业扶持",
+        "殡葬改革",
+        "城镇老旧小区改造",
+    ],
     ItemKind.ANNUAL_REPORT: ["政府信息公开工作"],
-    ItemKind.GENERAL: ["安全生产", "防汛抗旱", "森林草原防火", "营商环境", "乡村振兴", "疫情防控", "人居环境整治",
-                       "婚姻登记", "地名普查", "志愿服务"],
+    ItemKind.GENERAL: [
+        "安全生产",
+        "防汛抗旱",
+        "森林草原防火",
+        "营商环境",
+        "乡村振兴",
+        "疫情防控",
+        "人居环境整治",
+        "婚姻登记",
+        "地名普查",
+        "志愿服务",
+    ],
 }
 TITLES = {
-    ItemKind.SOCIAL_ASSISTANCE: ["{town}{year}年{month}月{topic}名单公示", "关于{town}{topic}资金发放情况的公告",
-                                 "{year}年第{q}季度{topic}审批结果公布"],
+    ItemKind.SOCIAL_ASSISTANCE: [
+        "{town}{year}年{month}月{topic}名单公示",
+        "关于{town}{topic}资金发放情况的公告",
+        "{year}年第{q}季度{topic}审批结果公布",
+    ],
     ItemKind.ELDERLY_CARE: ["{year}年{topic}发放情况公示", "关于开展{topic}工作的通知", "{town}{topic}项目进展情况"],
     ItemKind.BUDGET: ["{org}{year}年{topic}公开", "{org}{year}年{topic}情况说明", "关于{year}年{topic}的公告"],
     ItemKind.PROCUREMENT: ["{town}{topic}项目{stage}", "{org}{topic}（项目编号：LLCG{year}-{seq}）{stage}"],
-    ItemKind.POLICY: ["关于印发《龙陵县{topic}实施办法》的通知", "关于进一步做好{topic}工作的意见",
-                      "龙陵县{topic}管理暂行规定", "关于调整{topic}标准的通知"],
+    ItemKind.POLICY: [
+        "关于印发《龙陵县{topic}实施办法》的通知",
+        "关于进一步做好{topic}工作的意见",
+        "龙陵县{topic}管理暂行规定",
+        "关于调整{topic}标准的通知",
+    ],
     ItemKind.ANNUAL_REPORT: ["{org}{year}年政府信息公开工作年度报告"],
-    ItemKind.GENERAL: ["关于做好{year}年{topic}工作的通知", "{org}召开{topic}工作会议", "{town}扎实推进{topic}工作",
-                       "{year}年{topic}工作总结", "关于{topic}工作情况的通报"],
+    ItemKind.GENERAL: [
+        "关于做好{year}年{topic}工作的通知",
+        "{org}召开{topic}工作会议",
+        "{town}扎实推进{topic}工作",
+        "{year}年{topic}工作总结",
+        "关于{topic}工作情况的通报",
+    ],
 }
 STAGES = ["采购意向公开", "招标公告", "更正公告", "中标结果公告", "合同公示"]
 SENTENCES = [
@@ -90,8 +140,15 @@ def ensure_organizations() -> list[Organization]:
     for order, (name, short, slug, code, template, _) in enumerate(ORGS, 1):
         org = Organization.objects.filter(slug=slug).first() or Organization.objects.filter(name=name).first()
         if org is None:
-            org = Organization.objects.create(name=name, short_name=short, slug=slug, code=code,
-                                              index_template=template, order=order, phone="0875-6120000")
+            org = Organization.objects.create(
+                name=name,
+                short_name=short,
+                slug=slug,
+                code=code,
+                index_template=template,
+                order=order,
+                phone="0875-6120000",
+            )
         orgs.append(org)
     return orgs
 
@@ -121,12 +178,21 @@ def _numbers_for(items: list[DisclosureItem], orgs: dict[int, Organization]) -> 
         sequence.last_value += len(members)
         sequence.save(update_fields=["last_value"])
         for offset, item in enumerate(members):
-            item.index_number = index_numbers.render(org.index_template, org.code,
-                                                     timezone.localdate(item.published_at), first + offset)
+            item.index_number = index_numbers.render(
+                org.index_template, org.code, timezone.localdate(item.published_at), first + offset
+            )
 
 
-def make_item(rng: random.Random, serial: int, orgs: list[Organization], by_kind: dict, all_leaves: list,
-              start: datetime.datetime, span_seconds: int, doc_counter: dict) -> DisclosureItem:
+def make_item(
+    rng: random.Random,
+    serial: int,
+    orgs: list[Organization],
+    by_kind: dict,
+    all_leaves: list,
+    start: datetime.datetime,
+    span_seconds: int,
+    doc_counter: dict,
+) -> DisclosureItem:
     org_index = rng.randrange(len(orgs))
     org = orgs[org_index]
     prefix = ORGS[org_index][5] if org_index < len(ORGS) else org.short_name[:2]
@@ -136,12 +202,26 @@ def make_item(rng: random.Random, serial: int, orgs: list[Organization], by_kind
     year = timezone.localtime(published_at).year
     topic = rng.choice(TOPICS[kind])
     slots = dict(
-        town=rng.choice(TOWNS), year=year, month=rng.randint(1, 12), day=rng.randint(1, 28), q=rng.randint(1, 4),
-        topic=topic, topic2=rng.choice(TOPICS[ItemKind.GENERAL]), org=org.short_name, stage=rng.choice(STAGES),
-        seq=f"{serial:06d}", doc="办法" if kind == ItemKind.POLICY else "方案", n=rng.randint(10, 3000),
-        m=rng.randint(10, 9000), k=rng.randint(2, 60), amount=f"{rng.randint(1, 99999) / 10:.1f}",
-        phone=f"{rng.randint(0, 99999):05d}", method=rng.choice(METHODS), pct=rng.randint(85, 99),
-        office=rng.choice(["民政局办公室", "财政局预算股", "政府办公室", "应急管理局"]), valid=rng.choice([2, 3, 5]),
+        town=rng.choice(TOWNS),
+        year=year,
+        month=rng.randint(1, 12),
+        day=rng.randint(1, 28),
+        q=rng.randint(1, 4),
+        topic=topic,
+        topic2=rng.choice(TOPICS[ItemKind.GENERAL]),
+        org=org.short_name,
+        stage=rng.choice(STAGES),
+        seq=f"{serial:06d}",
+        doc="办法" if kind == ItemKind.POLICY else "方案",
+        n=rng.randint(10, 3000),
+        m=rng.randint(10, 9000),
+        k=rng.randint(2, 60),
+        amount=f"{rng.randint(1, 99999) / 10:.1f}",
+        phone=f"{rng.randint(0, 99999):05d}",
+        method=rng.choice(METHODS),
+        pct=rng.randint(85, 99),
+        office=rng.choice(["民政局办公室", "财政局预算股", "政府办公室", "应急管理局"]),
+        valid=rng.choice([2, 3, 5]),
     )
     title = rng.choice(TITLES[kind]).format(**slots)
     paragraphs = []
@@ -157,15 +237,25 @@ def make_item(rng: random.Random, serial: int, orgs: list[Organization], by_kind
     if kind == ItemKind.POLICY or (kind == ItemKind.GENERAL and rng.random() < 0.3):
         key = (prefix, year)
         doc_counter[key] = doc_counter.get(key, 0) + 1
-        number = f"{prefix}{'规' if kind == ItemKind.POLICY and rng.random() < 0.3 else '发'}〔{year}〕" \
-                 f"{doc_counter[key]}号"
+        number = (
+            f"{prefix}{'规' if kind == ItemKind.POLICY and rng.random() < 0.3 else '发'}〔{year}〕{doc_counter[key]}号"
+        )
     if kind == ItemKind.POLICY:
         validity = rng.choices(["valid", "expired", "repealed"], weights=[8, 1, 1])[0]
     return DisclosureItem(
-        organization=org, category=category, kind=kind, title=title[:300], body="".join(paragraphs),
-        summary=f"{org.short_name}发布{topic}相关信息。", keywords=f"{topic} {slots['town']}", document_number=number,
+        organization=org,
+        category=category,
+        kind=kind,
+        title=title[:300],
+        body="".join(paragraphs),
+        summary=f"{org.short_name}发布{topic}相关信息。",
+        keywords=f"{topic} {slots['town']}",
+        document_number=number,
         written_date=timezone.localdate(published_at) - datetime.timedelta(days=rng.randint(0, 10)),
-        validity=validity, source=org.name, status=DisclosureItem.Status.PUBLISHED, published_at=published_at,
+        validity=validity,
+        source=org.name,
+        status=DisclosureItem.Status.PUBLISHED,
+        published_at=published_at,
         approved_at=published_at,
     )
 
@@ -188,8 +278,12 @@ def generate(count: int, *, seed: int = 1, batch_size: int = 1000, progress=None
         created = _generate(rng, count, batch_size, orgs, org_map, by_kind, leaves, start, span, bar)
     if bar:
         bar.close()
-    record("corpus.generate", actor=actor, reason="生成检索测试语料（批量发布，已分配索引号并建立检索索引）",
-           data={"count": count, "seed": seed})
+    record(
+        "corpus.generate",
+        actor=actor,
+        reason="生成检索测试语料（批量发布，已分配索引号并建立检索索引）",
+        data={"count": count, "seed": seed},
+    )
     return created
 
 

@@ -25,10 +25,13 @@ def for_user(user) -> dict:
         ("我被退回的修订", queues.my_returned_revisions(user), "returned"),
     ]
     return {
-        "queues": [(label, list(qs.select_related("organization")[:LIST_SIZE]), qs.count(), key)
-                   for label, qs, key in sections],
-        "revision_queues": [(label, list(qs.select_related("item")[:LIST_SIZE]), qs.count(), key)
-                            for label, qs, key in revision_sections],
+        "queues": [
+            (label, list(qs.select_related("organization")[:LIST_SIZE]), qs.count(), key) for label, qs, key in sections
+        ],
+        "revision_queues": [
+            (label, list(qs.select_related("item")[:LIST_SIZE]), qs.count(), key)
+            for label, qs, key in revision_sections
+        ],
         "overdue": queues.overdue_items(organizations),
         "stale": stale,
         "empty": empty,

@@ -57,5 +57,8 @@ class CategoryFeed(LatestItemsFeed):
         return category.get_absolute_url()
 
     def items(self, category):
-        return DisclosureItem.objects.published().filter(category.descendant_q()).select_related(
-            "organization")[:FEED_SIZE]
+        return (
+            DisclosureItem.objects.published()
+            .filter(category.descendant_q())
+            .select_related("organization")[:FEED_SIZE]
+        )

@@ -14,15 +14,19 @@ def year_choices():
 
 class ItemFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        label="发布机构", queryset=Organization.objects.all(), to_field_name="slug", empty_label="全部机构",
+        label="发布机构",
+        queryset=Organization.objects.all(),
+        to_field_name="slug",
+        empty_label="全部机构",
     )
     kind = django_filters.ChoiceFilter(label="信息类型", choices=ItemKind.choices, empty_label="全部类型")
     year = django_filters.ChoiceFilter(
-        label="发布年份", choices=year_choices, field_name="published_at__year",
+        label="发布年份",
+        choices=year_choices,
+        field_name="published_at__year",
         empty_label="全部年份",
     )
-    validity = django_filters.ChoiceFilter(label="有效性", choices=DisclosureItem.Validity.choices,
-                                           empty_label="全部")
+    validity = django_filters.ChoiceFilter(label="有效性", choices=DisclosureItem.Validity.choices, empty_label="全部")
 
     class Meta:
         model = DisclosureItem

@@ -23,12 +23,15 @@ class Organization(models.Model):
     short_name = models.CharField("简称", max_length=30)
     slug = models.SlugField("网址标识", max_length=40, unique=True, help_text="用于网址，如 llmzj")
     code = models.CharField(
-        "组织机构代码", max_length=20,
+        "组织机构代码",
+        max_length=20,
         help_text="9位组织机构代码（如 01526257-2）或18位统一社会信用代码",
         validators=[RegexValidator(r"^[0-9A-Z]{8}-?[0-9A-Z]$|^[0-9A-Z]{18}$", "组织机构代码格式不正确。")],
     )
     index_template = models.CharField(
-        "索引号模板", max_length=100, default="{code}/{year}-{seq:05d}",
+        "索引号模板",
+        max_length=100,
+        default="{code}/{year}-{seq:05d}",
         help_text="可用占位符：{code}（去掉“-”的代码）、{code_raw}（原样代码）、{year}、{month}、{mmdd}、"
         "{seq}（流水号，可写位数如 {seq:05d}）。流水号按模板中最细的日期单位（年/月/日）重新计数。",
     )
@@ -65,10 +68,12 @@ class Membership(models.Model):
         LEADER = "leader", "领导"
         ADMIN = "admin", "管理员"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE,
-                             related_name="memberships")
-    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.CASCADE,
-                                     related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField("角色", max_length=10, choices=Role.choices)
 
     class Meta:
@@ -95,8 +100,9 @@ class ItemKind(models.TextChoices):
 class Category(models.Model):
     """A node of the 公开目录 tree. `path` is the slash-joined chain of codes (its URL)."""
 
-    parent = models.ForeignKey("self", verbose_name="上级目录", null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", verbose_name="上级目录", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     name = models.CharField("目录名称", max_length=50)
     code = models.SlugField("目录代码", max_length=40, help_text="字母数字，用于网址")
     path = models.CharField("路径", max_length=255, unique=True, editable=False)
@@ -110,8 +116,9 @@ class Category(models.Model):
         "更新预警（天）", default=180, help_text="超过该天数未更新即预警（动态类14天，政策文件类6个月）"
     )
     order = models.PositiveIntegerField("排序", default=0)
-    home_panel = models.BooleanField("在公开栏首页显示", default=False,
-                                     help_text="首页为每个勾选的目录显示一个最新信息板块")
+    home_panel = models.BooleanField(
+        "在公开栏首页显示", default=False, help_text="首页为每个勾选的目录显示一个最新信息板块"
+    )
 
     class Meta:
         verbose_name = "公开目录"
@@ -152,8 +159,17 @@ class ItemQuerySet(models.QuerySet):
 
     def for_list(self) -> ItemQuerySet:
         return self.select_related("organization", "category").only(
-            "id", "title", "index_number", "published_at", "document_number", "validity", "kind",
-            "organization__name", "organization__short_name", "category__name", "category__path",
+            "id",
+            "title",
+            "index_number",
+            "published_at",
+            "document_number",
+            "validity",
+            "kind",
+            "organization__name",
+            "organization__short_name",
+            "category__name",
+            "category__path",
         )
 
 
@@ -173,43 +189,73 @@ class DisclosureItem(models.Model):
         EXPIRED = "expired", "失效"
         REPEALED = "repealed", "废止"
 
-    organization = models.ForeignKey(Organization, verbose_name="发布机构", on_delete=models.PROTECT,
-                                     related_name="items")
-    category = models.ForeignKey(Category, verbose_name="公开目录", on_delete=models.PROTECT,
-                                 related_name="items")
+    organization = models.ForeignKey(
+        Organization, verbose_name="发布机构", on_delete=models.PROTECT, related_name="items"
+    )
+    category = models.ForeignKey(Category, verbose_name="公开目录", on_delete=models.PROTECT, related_name="items")
     kind = models.CharField("信息类型", max_length=20, choices=ItemKind.choices, default=ItemKind.GENERAL)
     title = models.CharField("标题", max_length=300)
     summary = models.TextField("内容概述", blank=True)
     keywords = models.CharField("主题词", max_length=200, blank=True)
-    document_number = models.CharField("文号", max_length=100, blank=True,
-                                       help_text="如：龙民发〔2016〕12号；无文号留空")
+    document_number = models.CharField(
+        "文号", max_length=100, blank=True, help_text="如：龙民发〔2016〕12号；无文号留空"
+    )
     written_date = models.DateField("成文日期", help_text="信息形成（签发）之日，公开时限由此起算")
     body = models.TextField("正文", blank=True)
-    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True,
-                                help_text="政策文件必填")
+    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True, help_text="政策文件必填")
     disclosure_method = models.CharField("公开方式", max_length=20, default="主动公开", editable=False)
     disclosure_scope = models.CharField("公开范围", max_length=20, default="面向社会", editable=False)
     source = models.CharField("信息来源", max_length=100, blank=True)
 
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT,
-                              editable=False, db_index=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
+    )
     index_number = models.CharField("索引号", max_length=60, unique=True, null=True, blank=True, editable=False)
     published_at = models.DateTimeField("发布日期", null=True, blank=True, editable=False, db_index=True)
     view_count = models.PositiveIntegerField("浏览量", default=0, editable=False)
     withdrawal_reason = models.TextField("撤回理由（公开）", blank=True, editable=False)
-    replaced_by = models.ForeignKey("self", verbose_name="替代信息", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="替代信息",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Everyone who wrote any part of the current edition: none of them may review or approve it.
-    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True,
-                                          related_name="+", editable=False)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
     scheduled_for = models.DateTimeField("定时发布时间", null=True, blank=True, editable=False)
     return_reason = models.TextField("退回理由", blank=True, editable=False)
@@ -242,8 +288,9 @@ class DisclosureItem(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in self.PUBLIC_STATES and self.published_at is not None \
-            and self.published_at <= timezone.now()
+        return (
+            self.status in self.PUBLIC_STATES and self.published_at is not None and self.published_at <= timezone.now()
+        )
 
     @property
     def detail(self):
@@ -265,8 +312,9 @@ class PolicyDetail(models.Model):
     effective_date = models.DateField("施行日期", null=True, blank=True)
     expiry_date = models.DateField("失效日期", null=True, blank=True)
     repeal_date = models.DateField("废止日期", null=True, blank=True)
-    interpretation = models.ForeignKey(DisclosureItem, verbose_name="政策解读", null=True, blank=True,
-                                       on_delete=models.SET_NULL, related_name="+")
+    interpretation = models.ForeignKey(
+        DisclosureItem, verbose_name="政策解读", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "政策文件信息"
@@ -285,8 +333,9 @@ class BudgetDetail(models.Model):
     total_amount = models.DecimalField("总金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     basic_amount = models.DecimalField("基本支出（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     project_amount = models.DecimalField("项目支出（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    three_public_amount = models.DecimalField("“三公”经费（万元）", max_digits=14, decimal_places=2,
-                                              null=True, blank=True)
+    three_public_amount = models.DecimalField(
+        "“三公”经费（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "预决算信息"
@@ -311,8 +360,9 @@ class ProcurementDetail(models.Model):
         FRAMEWORK = "framework", "框架协议"
 
     item = models.OneToOneField(DisclosureItem, on_delete=models.CASCADE, related_name="procurement")
-    project_number = models.CharField("项目编号", max_length=60, db_index=True,
-                                      help_text="同一项目各阶段使用同一编号，用于关联")
+    project_number = models.CharField(
+        "项目编号", max_length=60, db_index=True, help_text="同一项目各阶段使用同一编号，用于关联"
+    )
     project_name = models.CharField("项目名称", max_length=200)
     stage = models.CharField("阶段", max_length=15, choices=Stage.choices)
     method = models.CharField("采购方式", max_length=15, choices=Method.choices, blank=True)
@@ -341,8 +391,9 @@ class SocialAssistanceDetail(models.Model):
     persons = models.PositiveIntegerField("人数", null=True, blank=True)
     amount = models.DecimalField("金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     publicity_start = models.DateField("公示开始", null=True, blank=True)
-    publicity_end = models.DateField("公示结束", null=True, blank=True,
-                                     help_text="低保、特困初审名单公示期7天（低保审核确认办法第十九条）")
+    publicity_end = models.DateField(
+        "公示结束", null=True, blank=True, help_text="低保、特困初审名单公示期7天（低保审核确认办法第十九条）"
+    )
 
     class Meta:
         verbose_name = "社会救助信息"
@@ -399,8 +450,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    item = models.ForeignKey(DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE,
-                             related_name="attachments")
+    item = models.ForeignKey(
+        DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("原文件名", max_length=200, editable=False)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
@@ -460,14 +512,21 @@ class SecrecyReview(models.Model):
     STATEMENT = "经审查，该信息不涉及国家秘密、工作秘密、商业秘密和个人隐私，可以公开。"
 
     item = models.ForeignKey(DisclosureItem, on_delete=models.CASCADE, related_name="secrecy_reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewer_name = models.CharField("审核人姓名", max_length=150)
     at = models.DateTimeField("审查时间", default=timezone.now)
     statement = models.TextField("审查结论", default=STATEMENT)
     note = models.TextField("审查意见", blank=True)
-    revision = models.ForeignKey("Revision", verbose_name="修订版本", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="secrecy_reviews")
+    revision = models.ForeignKey(
+        "Revision",
+        verbose_name="修订版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="secrecy_reviews",
+    )
 
     class Meta:
         verbose_name = "保密审查记录"
@@ -481,6 +540,7 @@ class SecrecyReview(models.Model):
 # live item is updated (its 索引号 stays), a public ChangeNote is added, and the revision keeps a
 # snapshot of the version it superseded. Transitions live in disclosures/workflow.py.
 
+
 class Revision(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -491,14 +551,15 @@ class Revision(models.Model):
 
     OPEN_STATES = (Status.DRAFT, Status.PENDING_REVIEW, Status.PENDING_APPROVAL)
     # The content fields a revision may change, in the order the comparison lists them.
-    CONTENT_FIELDS = ["title", "summary", "keywords", "document_number", "written_date", "validity", "source",
-                      "body"]
+    CONTENT_FIELDS = ["title", "summary", "keywords", "document_number", "written_date", "validity", "source", "body"]
 
-    item = models.ForeignKey(DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE,
-                             related_name="revisions")
+    item = models.ForeignKey(
+        DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE, related_name="revisions"
+    )
     number = models.PositiveIntegerField("修订序号", editable=False)
-    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT,
-                              editable=False, db_index=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
+    )
     title = models.CharField("标题", max_length=300)
     summary = models.TextField("内容概述", blank=True)
     keywords = models.CharField("主题词", max_length=200, blank=True)
@@ -508,22 +569,47 @@ class Revision(models.Model):
     source = models.CharField("信息来源", max_length=100, blank=True)
     body = models.TextField("正文", blank=True)
     detail = models.JSONField("类型信息", default=dict, blank=True, editable=False)
-    substantive = models.BooleanField("实质性修改", default=True,
-                                      help_text="修改内容、数据、附件等为实质性修改，须填写公开的更新说明；仅更正错别字、格式可不勾选")
-    change_note = models.CharField("更新说明（公开）", max_length=300, blank=True,
-                                   help_text="审批生效后显示在信息页的“更新记录”中")
+    substantive = models.BooleanField(
+        "实质性修改",
+        default=True,
+        help_text="修改内容、数据、附件等为实质性修改，须填写公开的更新说明；仅更正错别字、格式可不勾选",
+    )
+    change_note = models.CharField(
+        "更新说明（公开）", max_length=300, blank=True, help_text="审批生效后显示在信息页的“更新记录”中"
+    )
     base = models.JSONField("修订时的现行版本", default=dict, editable=False)
     superseded = models.JSONField("被替代的版本", default=dict, editable=False)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
-    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True,
-                                          related_name="+", editable=False)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+", editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审批人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
     return_reason = models.TextField("退回理由", blank=True, editable=False)
     pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
@@ -536,9 +622,11 @@ class Revision(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["item", "number"], name="unique_revision_number"),
-            models.UniqueConstraint(fields=["item"], condition=Q(status__in=["draft", "pending_review",
-                                                                             "pending_approval"]),
-                                    name="one_open_revision_per_item"),
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(status__in=["draft", "pending_review", "pending_approval"]),
+                name="one_open_revision_per_item",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -560,10 +648,18 @@ class Revision(models.Model):
 class RevisionAttachment(models.Model):
     """An attachment of a revision: either kept from the live item (`source`) or newly uploaded."""
 
-    revision = models.ForeignKey(Revision, verbose_name="修订版本", on_delete=models.CASCADE,
-                                 related_name="attachments")
-    source = models.ForeignKey(Attachment, verbose_name="沿用的现行附件", null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+", editable=False)
+    revision = models.ForeignKey(
+        Revision, verbose_name="修订版本", on_delete=models.CASCADE, related_name="attachments"
+    )
+    source = models.ForeignKey(
+        Attachment,
+        verbose_name="沿用的现行附件",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("原文件名", max_length=200, editable=False)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)

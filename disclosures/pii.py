@@ -111,7 +111,7 @@ def mask(value: str, kind: str) -> str:
 def mask_text(text: str) -> str:
     """Replace every finding in `text` by its masked form (by position, so separators are handled)."""
     for f in sorted(scan_text(text, ""), key=lambda f: f.start, reverse=True):
-        text = text[:f.start] + f.masked + text[f.end:]
+        text = text[: f.start] + f.masked + text[f.end :]
     return text
 
 
@@ -170,8 +170,8 @@ def scan_item(item) -> list[Finding]:
     """Scan an item or a revision (both have title, summary, body and attachments)."""
     from .sanitize import plain_text
 
-    findings = scan_text(item.title, "标题") + scan_text(item.summary, "内容概述") + scan_text(
-        plain_text(item.body), "正文"
+    findings = (
+        scan_text(item.title, "标题") + scan_text(item.summary, "内容概述") + scan_text(plain_text(item.body), "正文")
     )
     for attachment in item.attachments.all():
         findings += scan_attachment(attachment)

@@ -30,8 +30,9 @@ def _not_mine(qs: QuerySet, user) -> QuerySet:
 
 def items_to_review(user) -> QuerySet:
     """待我审核: items of organizations where `user` is 审核员, written by someone else."""
-    return _not_mine(DisclosureItem.objects.filter(status=S.PENDING_REVIEW,
-                                                   organization__in=_orgs(user, R.REVIEWER)), user)
+    return _not_mine(
+        DisclosureItem.objects.filter(status=S.PENDING_REVIEW, organization__in=_orgs(user, R.REVIEWER)), user
+    )
 
 
 def items_to_approve(user) -> QuerySet:
@@ -43,13 +44,17 @@ def items_to_approve(user) -> QuerySet:
 def emergencies_to_confirm(user) -> QuerySet:
     """应急发布待复核 by a second leader."""
     return DisclosureItem.objects.filter(emergency=True, organization__in=_orgs(user, R.LEADER)).exclude(
-        approved_by=user)
+        approved_by=user
+    )
 
 
 def my_returned_items(user) -> QuerySet:
     """我被退回的: drafts carrying a return reason that `user` wrote."""
-    return DisclosureItem.objects.filter(Q(created_by=user) | Q(contributors=user), status=S.DRAFT).exclude(
-        return_reason="").distinct()
+    return (
+        DisclosureItem.objects.filter(Q(created_by=user) | Q(contributors=user), status=S.DRAFT)
+        .exclude(return_reason="")
+        .distinct()
+    )
 
 
 def revisions_to_review(user) -> QuerySet:
@@ -63,11 +68,15 @@ def revisions_to_approve(user) -> QuerySet:
 
 
 def my_returned_revisions(user) -> QuerySet:
-    return Revision.objects.filter(Q(created_by=user) | Q(contributors=user), status=RS.DRAFT).exclude(
-        return_reason="").distinct()
+    return (
+        Revision.objects.filter(Q(created_by=user) | Q(contributors=user), status=RS.DRAFT)
+        .exclude(return_reason="")
+        .distinct()
+    )
 
 
 # ---- inspection checks --------------------------------------------------------------------------
+
 
 @dataclass
 class Overdue:
@@ -82,9 +91,14 @@ def overdue_items(organizations, today: datetime.date | None = None) -> list[Ove
     from portal.workcalendar import Calendar
 
     today = today or timezone.localdate()
-    pending = DisclosureItem.objects.filter(
-        organization__in=organizations, status__in=[S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED],
-    ).select_related("category", "organization").order_by("written_date", "id")
+    pending = (
+        DisclosureItem.objects.filter(
+            organization__in=organizations,
+            status__in=[S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED],
+        )
+        .select_related("category", "organization")
+        .order_by("written_date", "id")
+    )
     calendar = Calendar.load()
     late = []
     for item in pending:
@@ -112,8 +126,7 @@ def column_health(now: datetime.datetime | None = None) -> tuple[list[ColumnHeal
     latest update is the newest published item anywhere under it. Two queries whatever the size."""
     now = now or timezone.now()
     categories = list(Category.objects.order_by("path"))
-    direct = dict(DisclosureItem.objects.published().values_list("category").annotate(m=Max("published_at"))
-                  .order_by())
+    direct = dict(DisclosureItem.objects.published().values_list("category").annotate(m=Max("published_at")).order_by())
     by_path = {c.path: c for c in categories}
     latest: dict[int, datetime.datetime | None] = {c.pk: None for c in categories}
     for c in categories:

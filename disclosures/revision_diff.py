@@ -65,21 +65,25 @@ def compare(live: dict, revision: Revision) -> list[Change]:
             continue
         if name == "body":
             old_text, new_text = plain_text(old or ""), plain_text(new or "")
-            changes.append(Change(str(model_field.verbose_name), old_text, new_text,
-                                  text_segments(old_text, new_text)))
+            changes.append(Change(str(model_field.verbose_name), old_text, new_text, text_segments(old_text, new_text)))
         else:
-            changes.append(Change(str(model_field.verbose_name), _display(old, model_field),
-                                  _display(new, model_field)))
+            changes.append(
+                Change(str(model_field.verbose_name), _display(old, model_field), _display(new, model_field))
+            )
     fields = detail_fields(revision.item.kind)
     old_detail, new_detail = live.get("detail") or {}, revision.detail or {}
     for name, model_field in fields.items():
         old, new = old_detail.get(name), new_detail.get(name, old_detail.get(name))
         if (old if old is not None else "") != (new if new is not None else ""):
-            changes.append(Change(str(model_field.verbose_name), _display(old, model_field),
-                                  _display(new, model_field)))
+            changes.append(
+                Change(str(model_field.verbose_name), _display(old, model_field), _display(new, model_field))
+            )
     old_files = [(a["file"], a["name"]) for a in live.get("attachments", [])]
     new_files = [(a.file.name, a.original_name) for a in revision.attachments.all()]
     if old_files != new_files:
-        changes.append(Change("附件", "、".join(n for _, n in old_files) or "（无）",
-                              "、".join(n for _, n in new_files) or "（无）"))
+        changes.append(
+            Change(
+                "附件", "、".join(n for _, n in old_files) or "（无）", "、".join(n for _, n in new_files) or "（无）"
+            )
+        )
     return changes

@@ -86,7 +86,7 @@ def document_tokens(normalized: str) -> list[str]:
     for run, han in _runs(normalized):
         if han:
             for i in range(len(run) - 1):
-                out[run[i:i + 2]] = None
+                out[run[i : i + 2]] = None
             out[run[-1]] = None
         else:
             out[run] = None
@@ -108,7 +108,7 @@ def query_tokens(normalized_term: str) -> list[tuple[str, bool]]:
         last = position == len(runs) - 1
         if han and len(run) >= 2:
             for i in range(len(run) - 1):
-                out[(run[i:i + 2], False)] = None
+                out[(run[i : i + 2], False)] = None
         else:
             out[(run, last)] = None
     tokens = list(out)
@@ -272,14 +272,15 @@ class TieredIds:
         return self.count()
 
     def __iter__(self):
-        return iter(self[0:len(self)])
+        return iter(self[0 : len(self)])
 
     def _tier(self, tier: int):
         return match(self.entries.filter(self.conditions[tier]), self.query)
 
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
-        return list(self._tier(tier).order_by("-published_at", "-item_id").values_list(
-            "item_id", flat=True)[start:stop])
+        return list(
+            self._tier(tier).order_by("-published_at", "-item_id").values_list("item_id", flat=True)[start:stop]
+        )
 
     def _size(self, tier: int) -> int:
         if self.sizes[tier] is None:
@@ -288,10 +289,10 @@ class TieredIds:
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index:index + 1][0]
+            return self[index : index + 1][0]
         start = max(0, index.start or 0)
         if self.preloaded is not None:
-            return self.preloaded[start:index.stop]
+            return self.preloaded[start : index.stop]
         if index.stop is None:
             stop = self.count()
         else:
@@ -321,8 +322,13 @@ class TieredIds:
 # ---- public search ---------------------------------------------------------------------------
 
 FACETS = ("organization", "category", "kind", "year", "validity")
-_FACET_COLUMNS = {"organization": "organization_id", "category": "category_id", "kind": "kind", "year": "year",
-                  "validity": "validity"}
+_FACET_COLUMNS = {
+    "organization": "organization_id",
+    "category": "category_id",
+    "kind": "kind",
+    "year": "year",
+    "validity": "validity",
+}
 
 
 @dataclass
@@ -424,8 +430,11 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if filters.organization is not None:
         narrowed = narrowed.filter(organization_id=filters.organization)
     if filters.year is not None:  # as a date range too, so the date index is entered at that year
-        narrowed = narrowed.filter(year=filters.year, published_at__gte=_day_start(datetime.date(filters.year, 1, 1)),
-                                   published_at__lt=_day_start(datetime.date(filters.year + 1, 1, 1)))
+        narrowed = narrowed.filter(
+            year=filters.year,
+            published_at__gte=_day_start(datetime.date(filters.year, 1, 1)),
+            published_at__lt=_day_start(datetime.date(filters.year + 1, 1, 1)),
+        )
     if filters.category_ids is not None:
         narrowed = narrowed.filter(category_id__in=sorted(filters.category_ids))
     if filters.kind is not None:
@@ -500,7 +509,7 @@ _COUNT_COLUMNS = ", ".join(f"sample.{c}" for c in _FACET_COLUMNS.values())
 def _counting(entries, matched: bool, limit: int) -> list[dict]:
     """Group at most `limit + 1` matches (no order: the database stops at the first ones it finds)
     per filter-column combination; the numbers add up to `limit + 1` exactly when there are more."""
-    sample = entries.values(*_FACET_COLUMNS.values()).order_by()[:limit + 1]
+    sample = entries.values(*_FACET_COLUMNS.values()).order_by()[: limit + 1]
     sql, params = sample.query.sql_with_params()
     sql = f"SELECT {_COUNT_COLUMNS}, COUNT(*) FROM ({sql}) sample GROUP BY {_COUNT_COLUMNS}"
 
@@ -526,10 +535,28 @@ def _in_plan(matched: bool, run):
 
 def public_items(ids: list[int]) -> list[DisclosureItem]:
     """The page's items, through the one public selector, in the given order (one query)."""
-    found = {i.pk: i for i in DisclosureItem.objects.published().for_list().defer(None).only(
-        "id", "title", "index_number", "published_at", "document_number", "validity", "kind", "summary", "body",
-        "organization__name", "organization__short_name", "category__name", "category__path",
-    ).filter(pk__in=ids)}
+    found = {
+        i.pk: i
+        for i in DisclosureItem.objects.published()
+        .for_list()
+        .defer(None)
+        .only(
+            "id",
+            "title",
+            "index_number",
+            "published_at",
+            "document_number",
+            "validity",
+            "kind",
+            "summary",
+            "body",
+            "organization__name",
+            "organization__short_name",
+            "category__name",
+            "category__path",
+        )
+        .filter(pk__in=ids)
+    }
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -545,13 +572,15 @@ def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
         if query.terms and "<mark>" not in item.snippet_html and "<mark>" not in item.title_html:
             missing.append(item)
     if missing:
-        texts = dict(SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list(
-            "item_id", "search_text"))
+        texts = dict(
+            SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list("item_id", "search_text")
+        )
         for item in missing:
             item.snippet_html = snippet(texts.get(item.pk, ""), query)
 
 
 # ---- staff search (admin) ---------------------------------------------------------------------
+
 
 def staff_search(queryset, text: str):
     """Admin search: published items through the index, plus the other items of `queryset` (drafts,
@@ -563,7 +592,8 @@ def staff_search(queryset, text: str):
     public_ids = match(SearchEntry.objects.all(), query).values("item_id")
     others = []
     rows = queryset.exclude(status=DisclosureItem.Status.PUBLISHED).values_list(
-        "pk", "title", "document_number", "summary", "keywords", "body")
+        "pk", "title", "document_number", "summary", "keywords", "body"
+    )
     for pk, title, number, summary, keywords, body in rows.iterator(chunk_size=500):
         haystack = normalize("\n".join([title, number, summary, keywords, plain_text(body)]))
         if all(term in haystack for term in query.texts):
@@ -675,6 +705,7 @@ def snippet(text: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
 
 # ---- indexing --------------------------------------------------------------------------------
 
+
 def _attachment_text(item: DisclosureItem) -> str:
     from .textextract import extract_text
 
@@ -700,23 +731,42 @@ def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> Sea
     body_tokens = [t for t in document_tokens(body) if t not in seen]
     published = timezone.localtime(item.published_at)
     return SearchEntry(
-        item_id=item.pk, organization_id=item.organization_id, category_id=item.category_id, kind=item.kind,
-        validity=item.validity or "", year=published.year, published_at=item.published_at,
-        document_number=normalize(item.document_number)[:100], title_text=title,
-        search_text=f"{title}\n{body}", title_tokens=" ".join(title_tokens), body_tokens=" ".join(body_tokens),
+        item_id=item.pk,
+        organization_id=item.organization_id,
+        category_id=item.category_id,
+        kind=item.kind,
+        validity=item.validity or "",
+        year=published.year,
+        published_at=item.published_at,
+        document_number=normalize(item.document_number)[:100],
+        title_text=title,
+        search_text=f"{title}\n{body}",
+        title_tokens=" ".join(title_tokens),
+        body_tokens=" ".join(body_tokens),
     )
 
 
-_ENTRY_FIELDS = ["organization_id", "category_id", "kind", "validity", "year", "published_at", "document_number",
-                 "title_text", "search_text", "title_tokens", "body_tokens", "indexed_at"]
+_ENTRY_FIELDS = [
+    "organization_id",
+    "category_id",
+    "kind",
+    "validity",
+    "year",
+    "published_at",
+    "document_number",
+    "title_text",
+    "search_text",
+    "title_tokens",
+    "body_tokens",
+    "indexed_at",
+]
 
 
 def _save(entries: list[SearchEntry]) -> None:
     now = timezone.now()
     for entry in entries:
         entry.indexed_at = now
-    SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["item"],
-                                    update_fields=_ENTRY_FIELDS)
+    SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["item"], update_fields=_ENTRY_FIELDS)
     _index_changed()
 
 
@@ -792,7 +842,7 @@ def _reindex(*, batch_size, progress, ids) -> int:
     bar = progress(total=len(pks)) if progress else None
     done = 0
     for start in range(0, len(pks), batch_size):
-        chunk = pks[start:start + batch_size]
+        chunk = pks[start : start + batch_size]
         items = list(DisclosureItem.objects.filter(pk__in=chunk).prefetch_related("attachments"))
         with transaction.atomic():
             _save([build_entry(item) for item in items if item.published_at])

@@ -43,8 +43,13 @@ class TokenVector(models.Expression):
 
 
 class SearchEntry(models.Model):
-    item = models.OneToOneField("disclosures.DisclosureItem", on_delete=models.CASCADE, primary_key=True,
-                                related_name="search_entry", verbose_name="公开信息")
+    item = models.OneToOneField(
+        "disclosures.DisclosureItem",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_entry",
+        verbose_name="公开信息",
+    )
     # Filter and sort columns, copied from the item when it is indexed.
     organization_id = models.BigIntegerField("发布机构")
     category_id = models.BigIntegerField("公开目录")

@@ -31,15 +31,15 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(label="发布日期从", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     number = forms.CharField(label="文号", required=False, max_length=100)
-    validity = forms.ChoiceField(label="有效性", required=False,
-                                 choices=[("", "全部"), *DisclosureItem.Validity.choices])
+    validity = forms.ChoiceField(
+        label="有效性", required=False, choices=[("", "全部"), *DisclosureItem.Validity.choices]
+    )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORTS)
 
     def __init__(self, data, organizations, categories):
         super().__init__(data)
         self.fields["organization"].choices = [("", "全部机构")] + [(o.slug, o.name) for o in organizations]
-        self.fields["category"].choices = [("", "全部目录")] + [
-            (c.path, "　" * c.depth + c.name) for c in categories]
+        self.fields["category"].choices = [("", "全部目录")] + [(c.path, "　" * c.depth + c.name) for c in categories]
 
 
 def _clean(form: SearchForm) -> tuple[dict, list[str]]:
@@ -95,22 +95,29 @@ def search(request):
 
     org_by_slug = {o.slug: o for o in organizations}
     cat_by_path = {c.path: c for c in categories}
-    filters = engine.Filters(kind=data.get("kind") or None, validity=data.get("validity") or None,
-                             year=data.get("year"), date_from=data.get("date_from"), date_to=data.get("date_to"),
-                             document_number=engine.normalize(data.get("number") or ""))
+    filters = engine.Filters(
+        kind=data.get("kind") or None,
+        validity=data.get("validity") or None,
+        year=data.get("year"),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        document_number=engine.normalize(data.get("number") or ""),
+    )
     if data.get("organization"):
         filters.organization = org_by_slug[data["organization"]].pk
     chosen_category = cat_by_path.get(data.get("category") or "")
     if chosen_category is not None:
         prefix = chosen_category.path + "/"
-        filters.category_ids = frozenset(c.pk for c in categories
-                                         if c.path == chosen_category.path or c.path.startswith(prefix))
+        filters.category_ids = frozenset(
+            c.pk for c in categories if c.path == chosen_category.path or c.path.startswith(prefix)
+        )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         notes.append("起始日期晚于结束日期，已交换两者。")
         filters.date_from, filters.date_to = filters.date_to, filters.date_from
 
-    active = bool(query) or any(data.get(k) for k in ("organization", "category", "kind", "year", "date_from",
-                                                       "date_to", "number", "validity"))
+    active = bool(query) or any(
+        data.get(k) for k in ("organization", "category", "kind", "year", "date_from", "date_to", "number", "validity")
+    )
     sort = data.get("sort") or "relevance"
     page = items = None
     facets = {}
@@ -127,38 +134,75 @@ def search(request):
         params = request.GET
         org_names = {o.pk: o for o in organizations}
         facets = {
-            "organization": [(org_names[pk].name, n, _link(params, organization=org_names[pk].slug),
-                              filters.organization == pk)
-                             for pk, n in sorted(result.counts["organization"].items(), key=lambda kv: -kv[1])
-                             if pk in org_names],
-            "category": [("　" * c.depth + c.name, n, _link(params, category=c.path),
-                          chosen_category is not None and chosen_category.pk == c.pk)
-                         for c, n in _category_tree(categories, result.counts["category"])],
-            "kind": [(ItemKind(k).label if k in ItemKind.values else k, n, _link(params, kind=k), filters.kind == k)
-                     for k, n in sorted(result.counts["kind"].items(), key=lambda kv: -kv[1])],
-            "year": [(f"{y}年", n, _link(params, year=y), filters.year == y)
-                     for y, n in sorted(result.counts["year"].items(), reverse=True)],
-            "validity": [(DisclosureItem.Validity(v).label if v in DisclosureItem.Validity.values else "未标注", n,
-                          _link(params, validity=v), filters.validity == v)
-                         for v, n in sorted(result.counts["validity"].items(), key=lambda kv: -kv[1]) if v],
+            "organization": [
+                (org_names[pk].name, n, _link(params, organization=org_names[pk].slug), filters.organization == pk)
+                for pk, n in sorted(result.counts["organization"].items(), key=lambda kv: -kv[1])
+                if pk in org_names
+            ],
+            "category": [
+                (
+                    "　" * c.depth + c.name,
+                    n,
+                    _link(params, category=c.path),
+                    chosen_category is not None and chosen_category.pk == c.pk,
+                )
+                for c, n in _category_tree(categories, result.counts["category"])
+            ],
+            "kind": [
+                (ItemKind(k).label if k in ItemKind.values else k, n, _link(params, kind=k), filters.kind == k)
+                for k, n in sorted(result.counts["kind"].items(), key=lambda kv: -kv[1])
+            ],
+            "year": [
+                (f"{y}年", n, _link(params, year=y), filters.year == y)
+                for y, n in sorted(result.counts["year"].items(), reverse=True)
+            ],
+            "validity": [
+                (
+                    DisclosureItem.Validity(v).label if v in DisclosureItem.Validity.values else "未标注",
+                    n,
+                    _link(params, validity=v),
+                    filters.validity == v,
+                )
+                for v, n in sorted(result.counts["validity"].items(), key=lambda kv: -kv[1])
+                if v
+            ],
         }
     facet_groups = [
-        ("organization", "发布机构"), ("category", "公开目录"), ("kind", "信息类型"), ("year", "发布年份"),
+        ("organization", "发布机构"),
+        ("category", "公开目录"),
+        ("kind", "信息类型"),
+        ("year", "发布年份"),
         ("validity", "有效性"),
     ]
     query_string = request.GET.copy()
     query_string.pop("page", None)
-    has_filters = any(data.get(k) for k in ("organization", "category", "kind", "year", "date_from", "date_to",
-                                            "number", "validity"))
-    return render(request, "disclosures/search.html", {
-        "form": form, "q": query.raw, "search_query": query, "page": page, "items": items, "notes": notes,
-        "query": query_string.urlencode(), "active": active, "sort": sort,
-        "facets": [(key, label, facets.get(key, []), _link(request.GET, **{key: None})) for key, label in facet_groups],
-        "sort_links": [(value, label, _link(request.GET, sort=value)) for value, label in SORTS],
-        "has_filters": has_filters, "only_query_link": _only_q(query.raw),
-        "looks_like_number": _looks_like_number(query.raw),
-        "approximate": result is not None and result.approximate, "count_limit": engine.count_limit(),
-    })
+    has_filters = any(
+        data.get(k) for k in ("organization", "category", "kind", "year", "date_from", "date_to", "number", "validity")
+    )
+    return render(
+        request,
+        "disclosures/search.html",
+        {
+            "form": form,
+            "q": query.raw,
+            "search_query": query,
+            "page": page,
+            "items": items,
+            "notes": notes,
+            "query": query_string.urlencode(),
+            "active": active,
+            "sort": sort,
+            "facets": [
+                (key, label, facets.get(key, []), _link(request.GET, **{key: None})) for key, label in facet_groups
+            ],
+            "sort_links": [(value, label, _link(request.GET, sort=value)) for value, label in SORTS],
+            "has_filters": has_filters,
+            "only_query_link": _only_q(query.raw),
+            "looks_like_number": _looks_like_number(query.raw),
+            "approximate": result is not None and result.approximate,
+            "count_limit": engine.count_limit(),
+        },
+    )
 
 
 class OpenPaginator:
@@ -177,7 +221,11 @@ class OpenPage:
 
     def __init__(self, number: int, object_list: list, per_page: int, has_more: bool):
         self.number, self.object_list, self.paginator, self.has_more = (
-            number, object_list, OpenPaginator(per_page), has_more)
+            number,
+            object_list,
+            OpenPaginator(per_page),
+            has_more,
+        )
 
     def has_next(self) -> bool:
         return self.has_more
@@ -214,11 +262,11 @@ def open_page(request, entries, per_page: int) -> tuple[OpenPage, list[str]]:
     if number > 1_000_000:  # an absurd offset would only make the database walk the whole index
         notes.append(f"页码“{raw[:20]}”超出范围，已显示第1页。")
         number = 1
-    ids = list(entries[(number - 1) * per_page:number * per_page + 1])
+    ids = list(entries[(number - 1) * per_page : number * per_page + 1])
     if not ids and number > 1:
         notes.append(f"第{number}页没有结果，已显示第1页。")
         number = 1
-        ids = list(entries[0:per_page + 1])
+        ids = list(entries[0 : per_page + 1])
     return OpenPage(number, ids[:per_page], per_page, len(ids) > per_page), notes
 
 

@@ -66,9 +66,7 @@ def check_attachment(upload) -> tuple[str, str]:
         raise ValidationError(f"不支持的文件类型“.{ext or '无扩展名'}”。允许上传：{allowed}。")
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size > limit:
-        raise ValidationError(
-            f"文件“{name}”大小为 {filesizeformat(upload.size)}，超过上限 {filesizeformat(limit)}。"
-        )
+        raise ValidationError(f"文件“{name}”大小为 {filesizeformat(upload.size)}，超过上限 {filesizeformat(limit)}。")
     if upload.size == 0:
         raise ValidationError(f"文件“{name}”是空文件。")
     actual = sniff(upload)

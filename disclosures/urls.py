@@ -22,7 +22,11 @@ urlpatterns = [
     path("feeds/latest/", feeds.LatestItemsFeed(), name="feed_latest"),
     path("feeds/latest/rss/", feeds.LatestItemsRssFeed(), name="feed_latest_rss"),
     path("feeds/catalog/<path:path>/", feeds.CategoryFeed(), name="feed_category"),
-    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosures:sitemap_section"},
-         name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "disclosures:sitemap_section"},
+        name="sitemap",
+    ),
     path("sitemap-<section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
 ]

@@ -39,17 +39,28 @@ def home(request):
         # UNION ALL (an OR of the subqueries would make PostgreSQL scan the whole table), so the
         # page's query count grows with neither items nor sections.
         newest = [
-            DisclosureItem.objects.filter(pk__in=DisclosureItem.objects.published().filter(
-                section.descendant_q()).order_by("-published_at", "-id").values("pk")[:HOME_PANEL_SIZE]
-            ).order_by().values("pk")
+            DisclosureItem.objects.filter(
+                pk__in=DisclosureItem.objects.published()
+                .filter(section.descendant_q())
+                .order_by("-published_at", "-id")
+                .values("pk")[:HOME_PANEL_SIZE]
+            )
+            .order_by()
+            .values("pk")
             for section in sections
         ]
         ids = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
         rows = list(published.filter(pk__in=ids).order_by("-published_at", "-id"))
         for section in sections:
             prefix = section.path + "/"
-            panels.append((section, [i for i in rows if i.category.path == section.path
-                                     or i.category.path.startswith(prefix)][:HOME_PANEL_SIZE]))
+            panels.append(
+                (
+                    section,
+                    [i for i in rows if i.category.path == section.path or i.category.path.startswith(prefix)][
+                        :HOME_PANEL_SIZE
+                    ],
+                )
+            )
     return render(request, "disclosures/home.html", {"latest": latest, "panels": panels})
 
 
@@ -57,9 +68,7 @@ def _category_counts() -> dict[int, int]:
     key = "catalog-counts"
     counts = cache.get(key)
     if counts is None:
-        counts = dict(
-            DisclosureItem.objects.published().values_list("category").annotate(n=Count("id")).order_by()
-        )
+        counts = dict(DisclosureItem.objects.published().values_list("category").annotate(n=Count("id")).order_by())
         cache.set(key, counts, 60)
     return counts
 
@@ -96,18 +105,33 @@ def category(request, path: str):
     children = list(node.children.order_by("order", "id"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "disclosures/category.html", {
-        "category": node, "trail": _ancestors(node) + [node], "children": children, "filter": filterset,
-        "page": page, "notes": notes + page_notes, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "disclosures/category.html",
+        {
+            "category": node,
+            "trail": _ancestors(node) + [node],
+            "children": children,
+            "filter": filterset,
+            "page": page,
+            "notes": notes + page_notes,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @require_safe
 def item_detail(request, pk: int):
     item = get_object_or_404(
         DisclosureItem.objects.viewable().select_related(
-            "organization", "category", "replaced_by", "policy", "budget", "procurement",
-            "social_assistance", "elderly_care",
+            "organization",
+            "category",
+            "replaced_by",
+            "policy",
+            "budget",
+            "procurement",
+            "social_assistance",
+            "elderly_care",
         ),
         pk=pk,
     )
@@ -117,13 +141,20 @@ def item_detail(request, pk: int):
         item.view_count += 1
     attachments = list(item.attachments.all())
     change_notes = list(item.change_notes.all())
-    return render(request, "disclosures/item.html", {
-        "item": item, "detail": item.detail, "detail_rows": detail_rows(item),
-        "attachments": attachments, "change_notes": change_notes,
-        "ancestors": _ancestors(item.category) + [item.category],
-        "print_view": bool(request.GET.get("print")),
-        "attachments_closed": attachments_closed(item),
-    })
+    return render(
+        request,
+        "disclosures/item.html",
+        {
+            "item": item,
+            "detail": item.detail,
+            "detail_rows": detail_rows(item),
+            "attachments": attachments,
+            "change_notes": change_notes,
+            "ancestors": _ancestors(item.category) + [item.category],
+            "print_view": bool(request.GET.get("print")),
+            "attachments_closed": attachments_closed(item),
+        },
+    )
 
 
 def detail_rows(item: DisclosureItem) -> list[tuple[str, str]]:
@@ -166,8 +197,9 @@ def attachment_download(request, item_pk: int, pk: int):
         handle = attachment.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404("附件文件不存在") from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -181,10 +213,16 @@ def guide(request, slug: str | None = None):
     if current is None:
         raise Http404("发布机构不存在")
     top = [c for c in Category.objects.order_by("path") if c.depth <= 1]
-    return render(request, "disclosures/guide.html", {
-        "organizations": organizations, "org": current, "categories": top,
-        "reading_points": [line for line in current.reading_points.splitlines() if line.strip()],
-    })
+    return render(
+        request,
+        "disclosures/guide.html",
+        {
+            "organizations": organizations,
+            "org": current,
+            "categories": top,
+            "reading_points": [line for line in current.reading_points.splitlines() if line.strip()],
+        },
+    )
 
 
 @require_safe
@@ -195,17 +233,38 @@ def site_map(request):
 # ---- open data ----------------------------------------------------------------------------
 
 API_FIELDS = [
-    ("index_number", "索引号"), ("title", "名称"), ("summary", "内容概述"), ("written_date", "成文日期"),
-    ("published_at", "发布日期"), ("organization", "发布机构"), ("document_number", "文号"),
-    ("category", "公开目录"), ("validity", "有效性"), ("url", "网址"),
+    ("index_number", "索引号"),
+    ("title", "名称"),
+    ("summary", "内容概述"),
+    ("written_date", "成文日期"),
+    ("published_at", "发布日期"),
+    ("organization", "发布机构"),
+    ("document_number", "文号"),
+    ("category", "公开目录"),
+    ("validity", "有效性"),
+    ("url", "网址"),
 ]
 
 
 def _api_queryset(request):
-    filterset = ItemFilter(request.GET or None, queryset=DisclosureItem.objects.published().select_related(
-        "organization", "category").only(
-        "id", "index_number", "title", "summary", "written_date", "published_at", "document_number",
-        "validity", "organization__name", "category__name", "category__path"))
+    filterset = ItemFilter(
+        request.GET or None,
+        queryset=DisclosureItem.objects.published()
+        .select_related("organization", "category")
+        .only(
+            "id",
+            "index_number",
+            "title",
+            "summary",
+            "written_date",
+            "published_at",
+            "document_number",
+            "validity",
+            "organization__name",
+            "category__name",
+            "category__path",
+        ),
+    )
     return filterset, filterset.qs.order_by("-published_at", "-id")
 
 

@@ -62,8 +62,9 @@ TRANSITIONS = {
         Transition("schedule", "审批并定时发布", (S.PENDING_APPROVAL,), S.SCHEDULED, R.LEADER),
         Transition("publish_due", "定时发布", (S.SCHEDULED,), S.PUBLISHED, None),
         Transition("return", "退回修改", (S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED), S.DRAFT, None),
-        Transition("emergency_publish", "应急发布",
-                   (S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL), S.PUBLISHED, R.LEADER),
+        Transition(
+            "emergency_publish", "应急发布", (S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL), S.PUBLISHED, R.LEADER
+        ),
         Transition("withdraw", "撤回", (S.PUBLISHED,), S.WITHDRAWN, R.LEADER),
     ]
 }
@@ -88,6 +89,7 @@ class WorkflowError(ValidationError):
 
 # ---- guards ---------------------------------------------------------------------------------
 
+
 def has_role(user, organization, *roles: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
@@ -100,9 +102,7 @@ def is_contributor(user, item: DisclosureItem) -> bool:
 
 def _check(transition: Transition, item: DisclosureItem, user) -> None:
     if item.status not in transition.sources:
-        raise WorkflowError(
-            f"“{item.title}”当前状态为“{item.get_status_display()}”，不能执行“{transition.label}”。"
-        )
+        raise WorkflowError(f"“{item.title}”当前状态为“{item.get_status_display()}”，不能执行“{transition.label}”。")
     if transition.role and not has_role(user, item.organization, transition.role):
         role = dict(R.choices)[transition.role]
         raise PermissionDenied(f"只有{item.organization.short_name}的{role}才能执行“{transition.label}”。")
@@ -138,10 +138,14 @@ def available_transitions(item: DisclosureItem, user) -> list[Transition]:
 
 # ---- notifications ----------------------------------------------------------------------------
 
+
 def _members(item: DisclosureItem, role: str):
     User = get_user_model()
-    return User.objects.filter(memberships__organization=item.organization, memberships__role=role,
-                               is_active=True).exclude(email="").distinct()
+    return (
+        User.objects.filter(memberships__organization=item.organization, memberships__role=role, is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
 
 
 def _notify(users, subject: str, item: DisclosureItem, message: str) -> None:
@@ -149,10 +153,15 @@ def _notify(users, subject: str, item: DisclosureItem, message: str) -> None:
     if not recipients:
         return
     link = reverse("admin:disclosures_disclosureitem_change", args=[item.pk])
-    transaction.on_commit(lambda: send_mail(
-        f"[政务公开] {subject}：{item.title}", f"{message}\n\n信息：{item.title}\n后台链接：{link}\n",
-        None, recipients, fail_silently=True,
-    ))
+    transaction.on_commit(
+        lambda: send_mail(
+            f"[政务公开] {subject}：{item.title}",
+            f"{message}\n\n信息：{item.title}\n后台链接：{link}\n",
+            None,
+            recipients,
+            fail_silently=True,
+        )
+    )
 
 
 def _author(item: DisclosureItem):
@@ -161,13 +170,30 @@ def _author(item: DisclosureItem):
 
 # ---- transitions --------------------------------------------------------------------------
 
-def _move(item: DisclosureItem, transition: Transition, user, *, reason: str = "", request=None,
-          data: dict | None = None, target: str | None = None) -> None:
+
+def _move(
+    item: DisclosureItem,
+    transition: Transition,
+    user,
+    *,
+    reason: str = "",
+    request=None,
+    data: dict | None = None,
+    target: str | None = None,
+) -> None:
     before = item.status
     item.status = target or transition.target
     item.save()
-    record(f"item.{transition.name}", actor=user, obj=item, from_state=S(before).label,
-           to_state=S(item.status).label, reason=reason, request=request, data=data)
+    record(
+        f"item.{transition.name}",
+        actor=user,
+        obj=item,
+        from_state=S(before).label,
+        to_state=S(item.status).label,
+        reason=reason,
+        request=request,
+        data=data,
+    )
     if S.PUBLISHED in (before, item.status):
         _public_changed(item)
 
@@ -207,12 +233,19 @@ def review(item: DisclosureItem, user, *, secrecy_confirmed: bool, note: str = "
         from . import pii
 
         pii.ensure_clear(item)
-        SecrecyReview.objects.create(item=item, reviewer=user,
-                                     reviewer_name=user.get_full_name() or user.get_username(), note=note)
+        SecrecyReview.objects.create(
+            item=item, reviewer=user, reviewer_name=user.get_full_name() or user.get_username(), note=note
+        )
         item.reviewed_by = user
         item.reviewed_at = timezone.now()
-        _move(item, TRANSITIONS["review"], user, reason=note, request=request,
-              data={"secrecy_review": SecrecyReview.STATEMENT})
+        _move(
+            item,
+            TRANSITIONS["review"],
+            user,
+            reason=note,
+            request=request,
+            data={"secrecy_review": SecrecyReview.STATEMENT},
+        )
         _notify(_members(item, R.LEADER), "待审批", item, "有一条信息已通过保密审查，等待审批。")
     return item
 
@@ -223,8 +256,7 @@ def _publish_now(item: DisclosureItem, when: datetime.datetime) -> None:
         item.index_number = index_numbers.allocate(item.organization, timezone.localdate(when))
 
 
-def approve(item: DisclosureItem, user, *, publish_at: datetime.datetime | None = None,
-            request=None) -> DisclosureItem:
+def approve(item: DisclosureItem, user, *, publish_at: datetime.datetime | None = None, request=None) -> DisclosureItem:
     """领导审批: publish now, or at `publish_at` (待发布)."""
     now = timezone.now()
     with transaction.atomic():
@@ -241,12 +273,10 @@ def approve(item: DisclosureItem, user, *, publish_at: datetime.datetime | None 
         item.approved_at = now
         if name == "schedule":
             item.scheduled_for = publish_at
-            _move(item, TRANSITIONS["schedule"], user, request=request,
-                  data={"publish_at": publish_at.isoformat()})
+            _move(item, TRANSITIONS["schedule"], user, request=request, data={"publish_at": publish_at.isoformat()})
         else:
             _publish_now(item, now)
-            _move(item, TRANSITIONS["approve"], user, request=request,
-                  data={"index_number": item.index_number})
+            _move(item, TRANSITIONS["approve"], user, request=request, data={"index_number": item.index_number})
         _notify(_author(item), "已审批", item, "您提交的信息已审批通过。")
     return item
 
@@ -258,8 +288,12 @@ def publish_due(now: datetime.datetime | None = None) -> list[DisclosureItem]:
     due = DisclosureItem.objects.filter(status=S.SCHEDULED, scheduled_for__lte=now).values_list("pk", flat=True)
     for pk in list(due):
         with transaction.atomic():
-            item = DisclosureItem.objects.select_for_update(skip_locked=True).select_related(
-                "organization").filter(pk=pk, status=S.SCHEDULED).first()
+            item = (
+                DisclosureItem.objects.select_for_update(skip_locked=True)
+                .select_related("organization")
+                .filter(pk=pk, status=S.SCHEDULED)
+                .first()
+            )
             if item is None:
                 continue
             _publish_now(item, item.scheduled_for)
@@ -303,8 +337,14 @@ def emergency_publish(item: DisclosureItem, user, *, reason: str, request=None) 
         item.approved_by = user
         item.approved_at = timezone.now()
         _publish_now(item, timezone.now())
-        _move(item, TRANSITIONS["emergency_publish"], user, reason=reason, request=request,
-              data={"index_number": item.index_number})
+        _move(
+            item,
+            TRANSITIONS["emergency_publish"],
+            user,
+            reason=reason,
+            request=request,
+            data={"index_number": item.index_number},
+        )
         _notify(_members(item, R.LEADER), "应急发布待复核", item, f"应急发布理由：{reason}")
     return item
 
@@ -324,8 +364,9 @@ def confirm_emergency(item: DisclosureItem, user, *, note: str = "", request=Non
     return item
 
 
-def withdraw(item: DisclosureItem, user, *, reason: str, replaced_by: DisclosureItem | None = None,
-             request=None) -> DisclosureItem:
+def withdraw(
+    item: DisclosureItem, user, *, reason: str, replaced_by: DisclosureItem | None = None, request=None
+) -> DisclosureItem:
     """撤回: the page stays at its URL with a banner and the public reason; it leaves lists."""
     reason = (reason or "").strip()
     if not reason:
@@ -335,13 +376,27 @@ def withdraw(item: DisclosureItem, user, *, reason: str, replaced_by: Disclosure
         _check(TRANSITIONS["withdraw"], item, user)
         item.withdrawal_reason = reason
         item.replaced_by = replaced_by
-        _move(item, TRANSITIONS["withdraw"], user, reason=reason, request=request,
-              data={"replaced_by": replaced_by.pk if replaced_by else None})
+        _move(
+            item,
+            TRANSITIONS["withdraw"],
+            user,
+            reason=reason,
+            request=request,
+            data={"replaced_by": replaced_by.pk if replaced_by else None},
+        )
     return item
 
 
-def set_validity(item: DisclosureItem, user, *, validity: str, on: datetime.date, reason: str,
-                 replaced_by: DisclosureItem | None = None, request=None) -> DisclosureItem:
+def set_validity(
+    item: DisclosureItem,
+    user,
+    *,
+    validity: str,
+    on: datetime.date,
+    reason: str,
+    replaced_by: DisclosureItem | None = None,
+    request=None,
+) -> DisclosureItem:
     """废止/失效 a published policy: it stays public and findable with its 有效性 shown."""
     reason = (reason or "").strip()
     if not reason:
@@ -367,14 +422,28 @@ def set_validity(item: DisclosureItem, user, *, validity: str, on: datetime.date
                 policy.expiry_date = on
             policy.save()
         _public_changed(item)
-        record("item.set_validity", actor=user, obj=item, from_state=before,
-               to_state=item.get_validity_display(), reason=reason, request=request,
-               data={"on": on.isoformat()})
+        record(
+            "item.set_validity",
+            actor=user,
+            obj=item,
+            from_state=before,
+            to_state=item.get_validity_display(),
+            reason=reason,
+            request=request,
+            data={"on": on.isoformat()},
+        )
     return item
 
 
-def import_published(item: DisclosureItem, user, *, published_at: datetime.datetime, index_number: str = "",
-                     source: str = "", request=None) -> DisclosureItem:
+def import_published(
+    item: DisclosureItem,
+    user,
+    *,
+    published_at: datetime.datetime,
+    index_number: str = "",
+    source: str = "",
+    request=None,
+) -> DisclosureItem:
     """Bring in an item that was already published on the old site (历史信息迁移), keeping its
     original 发布日期 and, when it had one, its 索引号. Only site administrators may do this; it is
     audited like every other transition."""
@@ -388,16 +457,22 @@ def import_published(item: DisclosureItem, user, *, published_at: datetime.datet
             raise WorkflowError("只有尚未发布的草稿才能作为历史信息导入。")
         before = item.status
         item.published_at = published_at
-        item.index_number = index_number or index_numbers.allocate(
-            item.organization, timezone.localdate(published_at))
+        item.index_number = index_number or index_numbers.allocate(item.organization, timezone.localdate(published_at))
         item.status = S.PUBLISHED
         item.approved_by = user
         item.approved_at = timezone.now()
         item.save()
         _public_changed(item)
-        record("item.import_published", actor=user, obj=item, from_state=S(before).label,
-               to_state=S.PUBLISHED.label, reason=source or "历史信息迁移", request=request,
-               data={"index_number": item.index_number, "published_at": published_at.isoformat()})
+        record(
+            "item.import_published",
+            actor=user,
+            obj=item,
+            from_state=S(before).label,
+            to_state=S.PUBLISHED.label,
+            reason=source or "历史信息迁移",
+            request=request,
+            data={"index_number": item.index_number, "published_at": published_at.isoformat()},
+        )
     return item
 
 
@@ -435,9 +510,15 @@ def override_pii(obj: DisclosureItem | Revision, user, *, reason: str, request=N
         findings = pii.scan_item(obj)
         obj.pii_override_reason = reason
         obj.save(update_fields=["pii_override_reason", "updated_at"])
-        record(f"{_audit_prefix(obj)}.pii_override", actor=user, obj=obj, organization=obj.organization,
-               reason=reason, request=request, data={"findings": [str(f) for f in findings[:100]],
-                                                     "count": len(findings)})
+        record(
+            f"{_audit_prefix(obj)}.pii_override",
+            actor=user,
+            obj=obj,
+            organization=obj.organization,
+            reason=reason,
+            request=request,
+            data={"findings": [str(f) for f in findings[:100]], "count": len(findings)},
+        )
     return obj
 
 
@@ -475,12 +556,19 @@ def mask_pii(obj: DisclosureItem | Revision, user, *, request=None) -> tuple[int
                 attachment.source = None  # a new file: no longer the live attachment
             attachment.save()
         after = len(pii.scan_item(obj))
-        record(f"{_audit_prefix(obj)}.pii_mask", actor=user, obj=obj, organization=obj.organization,
-               request=request, data={"before": before, "after": after, "unmaskable": unmaskable})
+        record(
+            f"{_audit_prefix(obj)}.pii_mask",
+            actor=user,
+            obj=obj,
+            organization=obj.organization,
+            request=request,
+            data={"before": before, "after": after, "unmaskable": unmaskable},
+        )
     return before - after, unmaskable
 
 
 # ---- revisions of published items -------------------------------------------------------------
+
 
 def _json_value(value):
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -497,18 +585,20 @@ def detail_fields(kind: str):
     model = KIND_DETAIL_MODELS.get(kind)
     if model is None:
         return {}
-    return {f.name: f for f in model._meta.concrete_fields
-            if f.name not in ("id", "item") and not f.is_relation}
+    return {f.name: f for f in model._meta.concrete_fields if f.name not in ("id", "item") and not f.is_relation}
 
 
 def snapshot(item: DisclosureItem) -> dict:
     """The live version of an item as plain data: kept with each revision (superseded versions)."""
     data = {name: _json_value(getattr(item, name)) for name in Revision.CONTENT_FIELDS}
     detail = item.detail
-    data["detail"] = {name: _json_value(getattr(detail, name)) for name in detail_fields(item.kind)} \
-        if detail is not None else {}
-    data["attachments"] = [{"id": a.pk, "name": a.original_name, "file": a.file.name, "type": a.file_type,
-                            "size": a.size} for a in item.attachments.all()]
+    data["detail"] = (
+        {name: _json_value(getattr(detail, name)) for name in detail_fields(item.kind)} if detail is not None else {}
+    )
+    data["attachments"] = [
+        {"id": a.pk, "name": a.original_name, "file": a.file.name, "type": a.file_type, "size": a.size}
+        for a in item.attachments.all()
+    ]
     return data
 
 
@@ -527,16 +617,34 @@ def start_revision(item: DisclosureItem, user, *, request=None) -> Revision:
         base = snapshot(item)
         last = item.revisions.order_by("-number").values_list("number", flat=True).first() or 0
         revision = Revision.objects.create(
-            item=item, number=last + 1, created_by=user, base=base, detail=base["detail"],
+            item=item,
+            number=last + 1,
+            created_by=user,
+            base=base,
+            detail=base["detail"],
             **{name: getattr(item, name) for name in Revision.CONTENT_FIELDS},
         )
         revision.contributors.add(user)
         for a in item.attachments.all():
-            RevisionAttachment.objects.create(revision=revision, source=a, file=a.file.name,
-                                              original_name=a.original_name, size=a.size, file_type=a.file_type,
-                                              content_type=a.content_type, order=a.order)
-        record("revision.start", actor=user, obj=revision, organization=item.organization, to_state=RS.DRAFT.label,
-               request=request, data={"item": item.pk, "number": revision.number})
+            RevisionAttachment.objects.create(
+                revision=revision,
+                source=a,
+                file=a.file.name,
+                original_name=a.original_name,
+                size=a.size,
+                file_type=a.file_type,
+                content_type=a.content_type,
+                order=a.order,
+            )
+        record(
+            "revision.start",
+            actor=user,
+            obj=revision,
+            organization=item.organization,
+            to_state=RS.DRAFT.label,
+            request=request,
+            data={"item": item.pk, "number": revision.number},
+        )
     return revision
 
 
@@ -552,14 +660,23 @@ def _check_revision(t: Transition, revision: Revision, user) -> None:
         raise PermissionDenied(f"只有{revision.organization.short_name}的{role}才能执行“{t.label}”。")
 
 
-def _move_revision(revision: Revision, t: Transition, user, *, reason: str = "", request=None,
-                   data: dict | None = None) -> None:
+def _move_revision(
+    revision: Revision, t: Transition, user, *, reason: str = "", request=None, data: dict | None = None
+) -> None:
     before = revision.status
     revision.status = t.target
     revision.save()
-    record(f"revision.{t.name}", actor=user, obj=revision, organization=revision.organization,
-           from_state=RS(before).label, to_state=RS(revision.status).label, reason=reason, request=request,
-           data={"item": revision.item_id, "number": revision.number, **(data or {})})
+    record(
+        f"revision.{t.name}",
+        actor=user,
+        obj=revision,
+        organization=revision.organization,
+        from_state=RS(before).label,
+        to_state=RS(revision.status).label,
+        reason=reason,
+        request=request,
+        data={"item": revision.item_id, "number": revision.number, **(data or {})},
+    )
 
 
 def submit_revision(revision: Revision, user, *, request=None) -> Revision:
@@ -575,8 +692,12 @@ def submit_revision(revision: Revision, user, *, request=None) -> Revision:
         revision.reviewed_by = None
         revision.reviewed_at = None
         _move_revision(revision, REVISION_TRANSITIONS["submit"], user, request=request)
-        _notify(_members(revision.item, R.REVIEWER), "修订待审核", revision.item,
-                "已发布信息有一个修订提交审核，请对照现行版本审查。")
+        _notify(
+            _members(revision.item, R.REVIEWER),
+            "修订待审核",
+            revision.item,
+            "已发布信息有一个修订提交审核，请对照现行版本审查。",
+        )
     return revision
 
 
@@ -590,13 +711,23 @@ def review_revision(revision: Revision, user, *, secrecy_confirmed: bool, note: 
         if not secrecy_confirmed:
             raise WorkflowError("请先确认保密审查：该信息不涉及国家秘密、工作秘密、商业秘密和个人隐私。")
         pii.ensure_clear(revision)
-        SecrecyReview.objects.create(item=revision.item, revision=revision, reviewer=user,
-                                     reviewer_name=user.get_full_name() or user.get_username(),
-                                     note=note or f"第{revision.number}次修订")
+        SecrecyReview.objects.create(
+            item=revision.item,
+            revision=revision,
+            reviewer=user,
+            reviewer_name=user.get_full_name() or user.get_username(),
+            note=note or f"第{revision.number}次修订",
+        )
         revision.reviewed_by = user
         revision.reviewed_at = timezone.now()
-        _move_revision(revision, REVISION_TRANSITIONS["review"], user, reason=note, request=request,
-                       data={"secrecy_review": SecrecyReview.STATEMENT})
+        _move_revision(
+            revision,
+            REVISION_TRANSITIONS["review"],
+            user,
+            reason=note,
+            request=request,
+            data={"secrecy_review": SecrecyReview.STATEMENT},
+        )
         _notify(_members(revision.item, R.LEADER), "修订待审批", revision.item, "有一个修订已通过保密审查，等待审批。")
     return revision
 
@@ -613,8 +744,11 @@ def _apply(revision: Revision, item: DisclosureItem) -> None:
         detail = item.detail or KIND_DETAIL_MODELS[item.kind](item=item)
         for name, value in revision.detail.items():
             if name in fields:
-                setattr(detail, name, fields[name].to_python(value) if value not in (None, "") else
-                        (None if fields[name].null else ""))
+                setattr(
+                    detail,
+                    name,
+                    fields[name].to_python(value) if value not in (None, "") else (None if fields[name].null else ""),
+                )
         detail.save()
     proposed = list(revision.attachments.select_related("source"))
     keep = {ra.source_id for ra in proposed if ra.source_id and ra.source and ra.file.name == ra.source.file.name}
@@ -624,8 +758,15 @@ def _apply(revision: Revision, item: DisclosureItem) -> None:
         if ra.source_id in keep:
             Attachment.objects.filter(pk=ra.source_id).update(order=ra.order)
         else:
-            Attachment.objects.create(item=item, file=ra.file.name, original_name=ra.original_name, size=ra.size,
-                                      file_type=ra.file_type, content_type=ra.content_type, order=ra.order)
+            Attachment.objects.create(
+                item=item,
+                file=ra.file.name,
+                original_name=ra.original_name,
+                size=ra.size,
+                file_type=ra.file_type,
+                content_type=ra.content_type,
+                order=ra.order,
+            )
 
 
 def approve_revision(revision: Revision, user, *, request=None) -> Revision:
@@ -674,8 +815,9 @@ def return_revision(revision: Revision, user, *, reason: str, request=None) -> R
         revision.reviewed_by = None
         revision.reviewed_at = None
         _move_revision(revision, t, user, reason=reason, request=request)
-        _notify([revision.created_by] if revision.created_by_id else [], "修订被退回", revision.item,
-                f"退回理由：{reason}")
+        _notify(
+            [revision.created_by] if revision.created_by_id else [], "修订被退回", revision.item, f"退回理由：{reason}"
+        )
     return revision
 
 

@@ -32,21 +32,24 @@ R = Membership.Role
 
 # ---- forms ------------------------------------------------------------------------------------
 
+
 class ConfirmForm(forms.Form):
     pass
 
 
 class ReviewForm(forms.Form):
     secrecy_confirmed = forms.BooleanField(
-        label=SecrecyReview.STATEMENT, required=True,
+        label=SecrecyReview.STATEMENT,
+        required=True,
         error_messages={"required": "请勾选保密审查确认（条例第十七条）。"},
     )
     note = forms.CharField(label="审查意见（内部）", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 4}),
-                             error_messages={"required": "必须填写理由。"})
+    reason = forms.CharField(
+        label="理由", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "必须填写理由。"}
+    )
 
 
 class NoteForm(forms.Form):
@@ -55,7 +58,9 @@ class NoteForm(forms.Form):
 
 class ApproveForm(forms.Form):
     publish_at = forms.DateTimeField(
-        label="定时发布时间", required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        label="定时发布时间",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="留空则立即发布；填写将来的时间则进入“待发布”，到时由定时任务发布。",
     )
@@ -78,10 +83,14 @@ def _item_by_index_number(value: str) -> DisclosureItem | None:
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label="撤回理由（将在信息页公开显示）", widget=forms.Textarea(attrs={"rows": 4}),
-                             error_messages={"required": "必须填写公开的撤回理由。"})
-    replaced_by = forms.CharField(label="替代信息的索引号", required=False,
-                                  help_text="如有更正后重新发布的信息，填写其索引号，信息页将链接到它。")
+    reason = forms.CharField(
+        label="撤回理由（将在信息页公开显示）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "必须填写公开的撤回理由。"},
+    )
+    replaced_by = forms.CharField(
+        label="替代信息的索引号", required=False, help_text="如有更正后重新发布的信息，填写其索引号，信息页将链接到它。"
+    )
 
     def clean_replaced_by(self):
         return _item_by_index_number(self.cleaned_data.get("replaced_by"))
@@ -99,6 +108,7 @@ class ValidityForm(forms.Form):
 
 # ---- actions ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Action:
     label: str
@@ -109,48 +119,115 @@ class Action:
 
 
 ITEM_ACTIONS: dict[str, Action] = {
-    "submit": Action("提交审核", ConfirmForm, lambda o, u, d, r: workflow.submit(o, u, request=r),
-                     "提交后信息进入“待审核”，由审核员进行保密审查。"),
-    "review": Action("审核通过（保密审查）", ReviewForm, lambda o, u, d, r: workflow.review(
-        o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
-        "依据《政府信息公开条例》第十七条，公开前须进行保密审查。确认后信息进入“待审批”。"),
-    "approve": Action("审批发布", ApproveForm, lambda o, u, d, r: workflow.approve(
-        o, u, publish_at=d.get("publish_at"), request=r), "审批后立即发布并分配索引号，或在设定时间发布。"),
-    "return": Action("退回修改", ReasonForm, lambda o, u, d, r: workflow.return_item(o, u, reason=d["reason"],
-                                                                                  request=r),
-                     "退回后信息回到草稿，退回理由显示给编写人。", danger=True),
-    "emergency_publish": Action("应急发布", ReasonForm, lambda o, u, d, r: workflow.emergency_publish(
-        o, u, reason=d["reason"], request=r),
-        "应急发布跳过审核与审批，立即公开；须写明理由，并由另一位领导事后复核。", danger=True),
-    "confirm_emergency": Action("复核应急发布", NoteForm, lambda o, u, d, r: workflow.confirm_emergency(
-        o, u, note=d["note"], request=r), "确认该应急发布的信息内容无误。"),
-    "withdraw": Action("撤回", WithdrawForm, lambda o, u, d, r: workflow.withdraw(
-        o, u, reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
-        "撤回后信息页保留原网址并显示撤回理由，信息不再出现在列表、检索和订阅中。", danger=True),
-    "set_validity": Action("变更有效性（失效/废止）", ValidityForm, lambda o, u, d, r: workflow.set_validity(
-        o, u, validity=d["validity"], on=d["on"], reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
-        "失效或废止的文件仍然公开、可以检索，页面显示其有效性。"),
-    "pii_override": Action("放行隐私检查", ReasonForm, lambda o, u, d, r: workflow.override_pii(
-        o, u, reason=d["reason"], request=r),
-        "确认下列内容依法可以公开（如惩戒公示），放行理由记入审计日志。", danger=True),
-    "pii_mask": Action("一键脱敏", ConfirmForm, lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
-                       "身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。"),
-    "revise": Action("修订（创建新版本）", ConfirmForm, lambda o, u, d, r: workflow.start_revision(o, u, request=r),
-                     "修订版本审批生效前，公众看到的仍是现行版本。"),
+    "submit": Action(
+        "提交审核",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.submit(o, u, request=r),
+        "提交后信息进入“待审核”，由审核员进行保密审查。",
+    ),
+    "review": Action(
+        "审核通过（保密审查）",
+        ReviewForm,
+        lambda o, u, d, r: workflow.review(o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
+        "依据《政府信息公开条例》第十七条，公开前须进行保密审查。确认后信息进入“待审批”。",
+    ),
+    "approve": Action(
+        "审批发布",
+        ApproveForm,
+        lambda o, u, d, r: workflow.approve(o, u, publish_at=d.get("publish_at"), request=r),
+        "审批后立即发布并分配索引号，或在设定时间发布。",
+    ),
+    "return": Action(
+        "退回修改",
+        ReasonForm,
+        lambda o, u, d, r: workflow.return_item(o, u, reason=d["reason"], request=r),
+        "退回后信息回到草稿，退回理由显示给编写人。",
+        danger=True,
+    ),
+    "emergency_publish": Action(
+        "应急发布",
+        ReasonForm,
+        lambda o, u, d, r: workflow.emergency_publish(o, u, reason=d["reason"], request=r),
+        "应急发布跳过审核与审批，立即公开；须写明理由，并由另一位领导事后复核。",
+        danger=True,
+    ),
+    "confirm_emergency": Action(
+        "复核应急发布",
+        NoteForm,
+        lambda o, u, d, r: workflow.confirm_emergency(o, u, note=d["note"], request=r),
+        "确认该应急发布的信息内容无误。",
+    ),
+    "withdraw": Action(
+        "撤回",
+        WithdrawForm,
+        lambda o, u, d, r: workflow.withdraw(o, u, reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
+        "撤回后信息页保留原网址并显示撤回理由，信息不再出现在列表、检索和订阅中。",
+        danger=True,
+    ),
+    "set_validity": Action(
+        "变更有效性（失效/废止）",
+        ValidityForm,
+        lambda o, u, d, r: workflow.set_validity(
+            o, u, validity=d["validity"], on=d["on"], reason=d["reason"], replaced_by=d.get("replaced_by"), request=r
+        ),
+        "失效或废止的文件仍然公开、可以检索，页面显示其有效性。",
+    ),
+    "pii_override": Action(
+        "放行隐私检查",
+        ReasonForm,
+        lambda o, u, d, r: workflow.override_pii(o, u, reason=d["reason"], request=r),
+        "确认下列内容依法可以公开（如惩戒公示），放行理由记入审计日志。",
+        danger=True,
+    ),
+    "pii_mask": Action(
+        "一键脱敏",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
+        "身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。",
+    ),
+    "revise": Action(
+        "修订（创建新版本）",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.start_revision(o, u, request=r),
+        "修订版本审批生效前，公众看到的仍是现行版本。",
+    ),
 }
 
 REVISION_ACTIONS: dict[str, Action] = {
-    "submit": Action("提交审核", ConfirmForm, lambda o, u, d, r: workflow.submit_revision(o, u, request=r),
-                     "提交后修订进入“待审核”。"),
-    "review": Action("审核通过（保密审查）", ReviewForm, lambda o, u, d, r: workflow.review_revision(
-        o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
-        "请对照下方与现行版本的比较进行保密审查（条例第十七条）。"),
-    "approve": Action("审批生效", ConfirmForm, lambda o, u, d, r: workflow.approve_revision(o, u, request=r),
-                      "审批后信息页立即更新为本版本，索引号不变，更新说明列入公开的更新记录。"),
-    "return": Action("退回修改", ReasonForm, lambda o, u, d, r: workflow.return_revision(
-        o, u, reason=d["reason"], request=r), "退回后修订回到草稿，退回理由显示给编写人。", danger=True),
-    "discard": Action("放弃修订", ConfirmForm, lambda o, u, d, r: workflow.discard_revision(o, u, request=r),
-                      "放弃后该修订不再生效（记录保留）。", danger=True),
+    "submit": Action(
+        "提交审核",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.submit_revision(o, u, request=r),
+        "提交后修订进入“待审核”。",
+    ),
+    "review": Action(
+        "审核通过（保密审查）",
+        ReviewForm,
+        lambda o, u, d, r: workflow.review_revision(
+            o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r
+        ),
+        "请对照下方与现行版本的比较进行保密审查（条例第十七条）。",
+    ),
+    "approve": Action(
+        "审批生效",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.approve_revision(o, u, request=r),
+        "审批后信息页立即更新为本版本，索引号不变，更新说明列入公开的更新记录。",
+    ),
+    "return": Action(
+        "退回修改",
+        ReasonForm,
+        lambda o, u, d, r: workflow.return_revision(o, u, reason=d["reason"], request=r),
+        "退回后修订回到草稿，退回理由显示给编写人。",
+        danger=True,
+    ),
+    "discard": Action(
+        "放弃修订",
+        ConfirmForm,
+        lambda o, u, d, r: workflow.discard_revision(o, u, request=r),
+        "放弃后该修订不再生效（记录保留）。",
+        danger=True,
+    ),
     "pii_override": ITEM_ACTIONS["pii_override"],
     "pii_mask": ITEM_ACTIONS["pii_mask"],
 }
@@ -163,11 +240,17 @@ def item_actions(item: DisclosureItem, user, findings) -> list[tuple[str, Action
         names.remove("schedule")
     if item.emergency and workflow.has_role(user, item.organization, R.LEADER) and item.approved_by_id != user.pk:
         names.append("confirm_emergency")
-    if item.status == S.PUBLISHED and (item.kind == "policy" or item.validity) \
-            and workflow.has_role(user, item.organization, R.LEADER):
+    if (
+        item.status == S.PUBLISHED
+        and (item.kind == "policy" or item.validity)
+        and workflow.has_role(user, item.organization, R.LEADER)
+    ):
         names.append("set_validity")
-    if item.status == S.PUBLISHED and workflow.has_role(user, item.organization, R.EDITOR) \
-            and not item.revisions.filter(status__in=Revision.OPEN_STATES).exists():
+    if (
+        item.status == S.PUBLISHED
+        and workflow.has_role(user, item.organization, R.EDITOR)
+        and not item.revisions.filter(status__in=Revision.OPEN_STATES).exists()
+    ):
         names.append("revise")
     names += _pii_actions(item, user, findings)
     return [(n, ITEM_ACTIONS[n]) for n in names]
@@ -178,8 +261,11 @@ def _pii_actions(obj, user, findings) -> list[str]:
     if findings and not obj.pii_override_reason:
         if obj.status == S.DRAFT and workflow.has_role(user, obj.organization, R.EDITOR):
             names.append("pii_mask")
-        if obj.status in workflow.PRE_PUBLICATION and workflow.has_role(user, obj.organization, R.LEADER) \
-                and not workflow.is_contributor(user, obj):
+        if (
+            obj.status in workflow.PRE_PUBLICATION
+            and workflow.has_role(user, obj.organization, R.LEADER)
+            and not workflow.is_contributor(user, obj)
+        ):
             names.append("pii_override")
     return names
 
@@ -211,8 +297,11 @@ class WorkflowAdminMixin:
     def get_urls(self):
         info = self.model._meta.app_label, self.model._meta.model_name
         return [
-            path("<int:pk>/workflow/<str:action>/", self.admin_site.admin_view(self.workflow_view),
-                 name=f"{info[0]}_{info[1]}_workflow"),
+            path(
+                "<int:pk>/workflow/<str:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name=f"{info[0]}_{info[1]}_workflow",
+            ),
         ] + super().get_urls()
 
     def _available(self, obj, user, findings):
@@ -228,8 +317,10 @@ class WorkflowAdminMixin:
         """Where the record is read-only (not a draft), show the body rendered, not as HTML source."""
         if obj is None or self.has_change_permission(request, obj):
             return sets
-        return [(name, {**opts, "fields": ["body_preview" if f == "body" else f for f in opts["fields"]]})
-                for name, opts in sets]
+        return [
+            (name, {**opts, "fields": ["body_preview" if f == "body" else f for f in opts["fields"]]})
+            for name, opts in sets
+        ]
 
     def get_fieldsets(self, request, obj=None):
         return self.read_only_fieldsets(request, obj, super().get_fieldsets(request, obj))
@@ -272,8 +363,14 @@ class WorkflowAdminMixin:
             form = spec.form()
         context = {
             **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": obj, "title": f"{spec.label}：{obj}", "action": spec,
-            "action_name": action, "form": form, "error": error, "change_url": change_url,
+            "opts": self.model._meta,
+            "original": obj,
+            "title": f"{spec.label}：{obj}",
+            "action": spec,
+            "action_name": action,
+            "form": form,
+            "error": error,
+            "change_url": change_url,
             "pii_findings": pii_findings(obj),
             "changes": compare(workflow.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
         }
@@ -295,6 +392,7 @@ class WorkflowAdminMixin:
 
 
 # ---- queue filter (我的待办) --------------------------------------------------------------------
+
 
 class MyQueueFilter(admin.SimpleListFilter):
     title = "我的待办"
@@ -340,6 +438,7 @@ def submit_selected(modeladmin, request, queryset):
 
 
 # ---- revision admin ---------------------------------------------------------------------------
+
 
 class RevisionForm(forms.ModelForm):
     DETAIL_PREFIX = "detail__"
@@ -437,8 +536,10 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         sets = [
             ("状态", {"fields": ["status", "return_reason"]}),
-            ("修订内容", {"fields": ["title", "document_number", "written_date", "validity", "keywords", "summary",
-                                 "source"]}),
+            (
+                "修订内容",
+                {"fields": ["title", "document_number", "written_date", "validity", "keywords", "summary", "source"]},
+            ),
             ("正文", {"fields": ["body"]}),
         ]
         if obj is not None and self.has_change_permission(request, obj):

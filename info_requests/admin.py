@@ -60,16 +60,17 @@ class DeadlineFilter(admin.SimpleListFilter):
     parameter_name = "deadline"
 
     def lookups(self, request, model_admin):
-        return [("due_soon", f"{deadlines.DUE_SOON_DAYS}个工作日内到期"), ("overdue", "已逾期"),
-                ("paused", "暂停计时")]
+        return [("due_soon", f"{deadlines.DUE_SOON_DAYS}个工作日内到期"), ("overdue", "已逾期"), ("paused", "暂停计时")]
 
     def queryset(self, request, queryset):
         if self.value() not in ("due_soon", "overdue", "paused"):
             return queryset
-        open_ones = deadlines.annotate(queryset.filter(status__in=Application.OPEN_STATES)
-                                       .prefetch_related("events"))
-        test = {"due_soon": lambda d: d.due_soon, "overdue": lambda d: d.overdue,
-                "paused": lambda d: d.waiting_correction or d.paused_since is not None}[self.value()]
+        open_ones = deadlines.annotate(queryset.filter(status__in=Application.OPEN_STATES).prefetch_related("events"))
+        test = {
+            "due_soon": lambda d: d.due_soon,
+            "overdue": lambda d: d.overdue,
+            "paused": lambda d: d.waiting_correction or d.paused_since is not None,
+        }[self.value()]
         return queryset.filter(pk__in=[a.pk for a in open_ones if test(a.deadline)])
 
 
@@ -77,8 +78,18 @@ class ClockEventInline(admin.TabularInline):
     model = ClockEvent
     extra = 0
     can_delete = False
-    fields = ["date", "kind", "days", "party_name", "reason", "approved_by", "applicant_notified_date",
-              "applicant_due_date", "amount", "created_by"]
+    fields = [
+        "date",
+        "kind",
+        "days",
+        "party_name",
+        "reason",
+        "approved_by",
+        "applicant_notified_date",
+        "applicant_due_date",
+        "amount",
+        "created_by",
+    ]
     readonly_fields = fields
     verbose_name_plural = "计时事项（补正、延期、征求意见、收费）"
 
@@ -121,14 +132,16 @@ class OfflineApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "channel" in self.fields:
-            self.fields["channel"].choices = [c for c in Application.Channel.choices
-                                              if c[0] != Application.Channel.ONLINE]
+            self.fields["channel"].choices = [
+                c for c in Application.Channel.choices if c[0] != Application.Channel.ONLINE
+            ]
             self.fields["channel"].initial = Application.Channel.LETTER
         if "received_date" in self.fields:
             self.fields["received_date"].required = True
             self.fields["received_date"].help_text = (
                 "条例第三十一条：当面提交的，以提交之日为准；邮寄的，以签收之日为准（平常信函以与申请人确认之日为准）；"
-                "传真、电子邮件以双方确认之日为准。")
+                "传真、电子邮件以双方确认之日为准。"
+            )
 
 
 @admin.register(Application)
@@ -136,31 +149,81 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     form = OfflineApplicationForm
     change_form_template = "admin/info_requests/application/change_form.html"
     change_list_template = "admin/info_requests/application/change_list.html"
-    list_display = ["tracking_code", "info_title", "organization", "channel", "status", "received_date",
-                    "deadline_display", "answered_date"]
+    list_display = [
+        "tracking_code",
+        "info_title",
+        "organization",
+        "channel",
+        "status",
+        "received_date",
+        "deadline_display",
+        "answered_date",
+    ]
     list_filter = [DeadlineFilter, "status", "organization", "channel", "applicant_type", "outcome"]
     search_fields = ["tracking_code", "applicant_name", "info_title", "info_document_number"]
     list_select_related = ["organization"]
     date_hierarchy = "received_date"
     inlines = [ClockEventInline, ReplyAttachmentInline]
-    readonly_fields = ["tracking_code", "status", "outcome", "answered_date", "submitted_at", "deadline_summary",
-                       "masked_identity"]
+    readonly_fields = [
+        "tracking_code",
+        "status",
+        "outcome",
+        "answered_date",
+        "submitted_at",
+        "deadline_summary",
+        "masked_identity",
+    ]
 
     def get_fieldsets(self, request, obj=None):
-        applicant = ["applicant_type", "applicant_name", "id_type", "id_number", "work_unit",
-                     "legal_representative", "contact_person", "phone", "email", "address", "postcode"]
+        applicant = [
+            "applicant_type",
+            "applicant_name",
+            "id_type",
+            "id_number",
+            "work_unit",
+            "legal_representative",
+            "contact_person",
+            "phone",
+            "email",
+            "address",
+            "postcode",
+        ]
         if obj is not None and not handling.is_handler(request.user, obj.organization):
             applicant = [f for f in applicant if f not in PII_FIELDS] + ["masked_identity"]
         receipt = ["organization", "channel", "received_date", "handler"]
         state = []
         if obj is not None:
-            state = [("办理状态", {"fields": ["tracking_code", "status", "deadline_summary", "outcome", "answered_date",
-                                          "submitted_at"]})]
+            state = [
+                (
+                    "办理状态",
+                    {
+                        "fields": [
+                            "tracking_code",
+                            "status",
+                            "deadline_summary",
+                            "outcome",
+                            "answered_date",
+                            "submitted_at",
+                        ]
+                    },
+                )
+            ]
         return state + [
             ("收到申请", {"fields": receipt}),
             ("申请人（身份证明和联系方式仅本机关承办人员可见）", {"fields": applicant}),
-            ("所需信息（第二十九条）", {"fields": ["info_title", "info_document_number", "info_description",
-                                            "purpose", "form_preference", "delivery"]}),
+            (
+                "所需信息（第二十九条）",
+                {
+                    "fields": [
+                        "info_title",
+                        "info_document_number",
+                        "info_description",
+                        "purpose",
+                        "form_preference",
+                        "delivery",
+                    ]
+                },
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -176,8 +239,11 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
         if db_field.name == "handler":
             from django.contrib.auth import get_user_model
 
-            kwargs["queryset"] = get_user_model().objects.filter(
-                memberships__organization__in=user_organizations(request.user)).distinct()
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(memberships__organization__in=user_organizations(request.user))
+                .distinct()
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
@@ -238,8 +304,7 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
             obj.identity_key = digest("id:" + obj.id_number.strip().upper())
         if change:
             super().save_model(request, obj, form, change)
-            record("request_edit", actor=request.user, obj=obj, request=request,
-                   data={"fields": form.changed_data})
+            record("request_edit", actor=request.user, obj=obj, request=request, data={"fields": form.changed_data})
             return
         try:
             handling.register_offline(obj, request.user, form.cleaned_data["received_date"], request)
@@ -252,8 +317,9 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and handling.is_handler(request.user, obj.organization):
-            context["handling_actions"] = [(name, label) for name, (label, _, states) in ACTIONS.items()
-                                           if obj.status in states]
+            context["handling_actions"] = [
+                (name, label) for name, (label, _, states) in ACTIONS.items() if obj.status in states
+            ]
             context["reply_letter"] = getattr(obj, "reply", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -262,23 +328,36 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="info_requests_dashboard"),
-            path("<int:pk>/handle/<str:action>/", self.admin_site.admin_view(self.handle_view),
-                 name="info_requests_application_handle"),
+            path(
+                "<int:pk>/handle/<str:action>/",
+                self.admin_site.admin_view(self.handle_view),
+                name="info_requests_application_handle",
+            ),
         ] + super().get_urls()
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         calendar_warning(request)
-        open_ones = deadlines.annotate(self.get_queryset(request).filter(status__in=Application.OPEN_STATES)
-                                       .select_related("organization", "handler"))
+        open_ones = deadlines.annotate(
+            self.get_queryset(request)
+            .filter(status__in=Application.OPEN_STATES)
+            .select_related("organization", "handler")
+        )
         overdue = sorted((a for a in open_ones if a.deadline.overdue), key=lambda a: a.deadline.due_date)
         due_soon = sorted((a for a in open_ones if a.deadline.due_soon), key=lambda a: a.deadline.due_date)
         paused = [a for a in open_ones if a.deadline.waiting_correction or a.deadline.paused_since]
         submitted = list(self.get_queryset(request).filter(status=S.SUBMITTED).select_related("organization"))
-        context = {**self.admin_site.each_context(request), "title": "依申请公开办理看板", "opts": self.model._meta,
-                   "overdue": overdue, "due_soon": due_soon, "paused": paused, "submitted": submitted,
-                   "due_soon_days": deadlines.DUE_SOON_DAYS}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "依申请公开办理看板",
+            "opts": self.model._meta,
+            "overdue": overdue,
+            "due_soon": due_soon,
+            "paused": paused,
+            "submitted": submitted,
+            "due_soon_days": deadlines.DUE_SOON_DAYS,
+        }
         return TemplateResponse(request, "admin/info_requests/dashboard.html", context)
 
     def handle_view(self, request, pk: int, action: str):
@@ -305,9 +384,17 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
         return self._action_page(request, application, label, form, change_url)
 
     def _action_page(self, request, application, label, form, change_url, **extra):
-        context = {**self.admin_site.each_context(request), "title": f"{label}：{application.tracking_code}",
-                   "opts": self.model._meta, "original": application, "form": form, "change_url": change_url,
-                   "deadline": deadlines.for_application(application), "action_label": label, **extra}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{label}：{application.tracking_code}",
+            "opts": self.model._meta,
+            "original": application,
+            "form": form,
+            "change_url": change_url,
+            "deadline": deadlines.for_application(application),
+            "action_label": label,
+            **extra,
+        }
         return TemplateResponse(request, "admin/info_requests/handle.html", context)
 
     def _perform(self, request, application, action, data):
@@ -315,13 +402,22 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
         if action == "confirm":
             handling.confirm_receipt(application, request.user, day, request)
         elif action == "correction_notice":
-            handling.notify_correction(application, request.user, day, data["items"], data.get("applicant_due"),
-                                       request)
+            handling.notify_correction(
+                application, request.user, day, data["items"], data.get("applicant_due"), request
+            )
         elif action == "correction_received":
             handling.receive_correction(application, request.user, day, data.get("note", ""), request)
         elif action == "extension":
-            handling.extend(application, request.user, day, data["days"], data["reason"], data["approver"],
-                            data["notified_date"], request)
+            handling.extend(
+                application,
+                request.user,
+                day,
+                data["days"],
+                data["reason"],
+                data["approver"],
+                data["notified_date"],
+                request,
+            )
         elif action == "consultation":
             handling.start_consultation(application, request.user, day, data["party"], data["party_name"], request)
         elif action == "consultation_end":
@@ -334,13 +430,14 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     def _reply_view(self, request, application, change_url):
         letter = getattr(application, "reply", None)
         draft_form = action_forms.DraftReplyForm(
-            request.POST if "draft" in request.POST else None,
-            initial={"outcome": letter.outcome if letter else ""})
+            request.POST if "draft" in request.POST else None, initial={"outcome": letter.outcome if letter else ""}
+        )
         send_form = None
         if letter is not None:
             send_form = action_forms.SendReplyForm(
                 request.POST if "send" in request.POST else None,
-                initial={"title": letter.title, "body": letter.body, "date": timezone.localdate()})
+                initial={"title": letter.title, "body": letter.body, "date": timezone.localdate()},
+            )
         if request.method == "POST" and "draft" in request.POST and draft_form.is_valid():
             try:
                 handling.draft_reply(application, request.user, draft_form.cleaned_data["outcome"], request)
@@ -351,15 +448,22 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
                 return redirect(reverse("admin:info_requests_application_handle", args=[application.pk, "reply"]))
         if request.method == "POST" and "send" in request.POST and send_form is not None and send_form.is_valid():
             try:
-                handling.send_reply(application, request.user, send_form.cleaned_data["date"],
-                                    send_form.cleaned_data["title"], send_form.cleaned_data["body"], request)
+                handling.send_reply(
+                    application,
+                    request.user,
+                    send_form.cleaned_data["date"],
+                    send_form.cleaned_data["title"],
+                    send_form.cleaned_data["body"],
+                    request,
+                )
             except handling.HandlingError as error:
                 send_form.add_error(None, error.messages)
             else:
                 messages.success(request, "答复已发送，申请已办结。")
                 return redirect(change_url)
-        return self._action_page(request, application, "答复（告知书）", draft_form, change_url, send_form=send_form,
-                                 letter=letter)
+        return self._action_page(
+            request, application, "答复（告知书）", draft_form, change_url, send_form=send_form, letter=letter
+        )
 
 
 @admin.register(DeadlineDashboard)
@@ -376,8 +480,9 @@ class DeadlineDashboardAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and request.user.has_perm(
-            "info_requests.view_application")
+        return (
+            request.user.is_active and request.user.is_staff and request.user.has_perm("info_requests.view_application")
+        )
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
@@ -406,8 +511,15 @@ class AppealAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
             obj.concluded_date = None
         before = form.initial.get("result", "") if change else ""
         super().save_model(request, obj, form, change)
-        record("appeal_update" if change else "appeal_create", actor=request.user, obj=obj, request=request,
-               from_state=before, to_state=obj.result, data={"kind": obj.kind, "fields": form.changed_data})
+        record(
+            "appeal_update" if change else "appeal_create",
+            actor=request.user,
+            obj=obj,
+            request=request,
+            from_state=before,
+            to_state=obj.result,
+            data={"kind": obj.kind, "fields": form.changed_data},
+        )
 
     def has_delete_permission(self, request, obj=None):
         return is_site_admin(request.user) and super().has_delete_permission(request, obj)
@@ -433,9 +545,11 @@ class ReplyTemplateAdmin(admin.ModelAdmin):
         form.base_fields["body"].help_text = (
             "可用占位符：{applicant} 申请人、{received} 收到申请之日、{title} 所需信息、{organization} 机关、"
             "{office} 工作机构、{phone} 联系电话、{address} 办公地址、{today} 答复日期、{code} 查询码。"
-            "新增时在网址后加 ?outcome=结果代码 可载入内置模板。")
+            "新增时在网址后加 ?outcome=结果代码 可载入内置模板。"
+        )
         return form
 
     def has_module_permission(self, request):
         return super().has_module_permission(request) or (
-            request.user.is_active and request.user.is_staff and is_site_admin(request.user))
+            request.user.is_active and request.user.is_staff and is_site_admin(request.user)
+        )

@@ -62,8 +62,7 @@ class Deadline:
 
     @property
     def due_soon(self) -> bool:
-        return (not self.answered and self.remaining_days is not None
-                and 0 <= self.remaining_days <= DUE_SOON_DAYS)
+        return not self.answered and self.remaining_days is not None and 0 <= self.remaining_days <= DUE_SOON_DAYS
 
     @property
     def provisional(self) -> bool:
@@ -95,8 +94,13 @@ def _kind(event) -> str:
     return str(event.kind)
 
 
-def compute(received_date: datetime.date | None, events: Iterable, calendar: Calendar,
-            today: datetime.date, answered_date: datetime.date | None = None) -> Deadline:
+def compute(
+    received_date: datetime.date | None,
+    events: Iterable,
+    calendar: Calendar,
+    today: datetime.date,
+    answered_date: datetime.date | None = None,
+) -> Deadline:
     """The deadline state. `events` are ClockEvent-like objects (kind, date, days)."""
     result = Deadline(received_date=received_date, answered=answered_date is not None)
     if received_date is None:
@@ -181,8 +185,9 @@ def compute(received_date: datetime.date | None, events: Iterable, calendar: Cal
     return result
 
 
-def for_application(application, calendar: Calendar | None = None, today: datetime.date | None = None,
-                    events: Iterable | None = None) -> Deadline:
+def for_application(
+    application, calendar: Calendar | None = None, today: datetime.date | None = None, events: Iterable | None = None
+) -> Deadline:
     from django.utils import timezone
 
     calendar = calendar or Calendar.load()

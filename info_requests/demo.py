@@ -39,10 +39,21 @@ COMPANIES = {
 }
 
 TOPICS = [
-    "2024年度城乡低保资金发放明细（不含个人信息）", "龙山镇特困人员供养标准调整文件", "县民政局2025年部门预算说明",
-    "临时救助审批流程及依据", "养老机构运营补贴发放情况", "2025年社会组织年检结果", "殡葬改革实施方案",
-    "婚姻登记处收费依据", "区划地名调整请示及批复", "儿童福利机构建设项目批复", "政府购买养老服务合同",
-    "低保边缘家庭认定办法", "2025年救灾资金分配方案", "敬老院消防整改情况", "居家养老服务中心建设清单",
+    "2024年度城乡低保资金发放明细（不含个人信息）",
+    "龙山镇特困人员供养标准调整文件",
+    "县民政局2025年部门预算说明",
+    "临时救助审批流程及依据",
+    "养老机构运营补贴发放情况",
+    "2025年社会组织年检结果",
+    "殡葬改革实施方案",
+    "婚姻登记处收费依据",
+    "区划地名调整请示及批复",
+    "儿童福利机构建设项目批复",
+    "政府购买养老服务合同",
+    "低保边缘家庭认定办法",
+    "2025年救灾资金分配方案",
+    "敬老院消防整改情况",
+    "居家养老服务中心建设清单",
 ]
 
 
@@ -77,29 +88,48 @@ class _Builder:
     def after(self, day: datetime.date, n: int) -> datetime.date:
         return self.calendar.add_workdays(day, n)
 
-    def application(self, received: datetime.date | None, applicant_type: str = ApplicantType.NATURAL, *,
-                    org: str = "llmzj", channel: str = Application.Channel.ONLINE, title: str | None = None):
+    def application(
+        self,
+        received: datetime.date | None,
+        applicant_type: str = ApplicantType.NATURAL,
+        *,
+        org: str = "llmzj",
+        channel: str = Application.Channel.ONLINE,
+        title: str | None = None,
+    ):
         n = next(self.seq)
         natural = applicant_type == ApplicantType.NATURAL
-        name = (SURNAMES[n % len(SURNAMES)] + "某" + "甲乙丙丁"[n % 4]) if natural else \
-            COMPANIES[applicant_type][n % len(COMPANIES[applicant_type])]
+        name = (
+            (SURNAMES[n % len(SURNAMES)] + "某" + "甲乙丙丁"[n % 4])
+            if natural
+            else COMPANIES[applicant_type][n % len(COMPANIES[applicant_type])]
+        )
         id_number = _id_number(n) if natural else _credit_code(n)
         application = Application(
-            organization=self.demo.orgs[org], channel=channel, applicant_type=applicant_type, applicant_name=name,
-            id_type="resident_id" if natural else "credit_code", id_number=id_number,
+            organization=self.demo.orgs[org],
+            channel=channel,
+            applicant_type=applicant_type,
+            applicant_name=name,
+            id_type="resident_id" if natural else "credit_code",
+            id_number=id_number,
             identity_key=digest("id:" + id_number),
             legal_representative="" if natural else SURNAMES[(n + 3) % len(SURNAMES)] + "某",
             contact_person="" if natural else SURNAMES[(n + 5) % len(SURNAMES)] + "某某",
-            phone=f"1390875{n:04d}", email=f"applicant{n}@example.com",
-            address="云南省保山市龙陵县龙山镇龙新路" + str(n) + "号", postcode="678300",
-            info_title=title or TOPICS[n % len(TOPICS)], info_description="请提供相关文件或数据。",
-            form_preference="electronic" if n % 3 else "paper", delivery="online" if n % 3 else "post",
+            phone=f"1390875{n:04d}",
+            email=f"applicant{n}@example.com",
+            address="云南省保山市龙陵县龙山镇龙新路" + str(n) + "号",
+            postcode="678300",
+            info_title=title or TOPICS[n % len(TOPICS)],
+            info_description="请提供相关文件或数据。",
+            form_preference="electronic" if n % 3 else "paper",
+            delivery="online" if n % 3 else "post",
         )
         submitted = received or self.today
         if channel == Application.Channel.ONLINE:
             handling.submit_online(application)
             Application.objects.filter(pk=application.pk).update(
-                submitted_at=datetime.datetime.combine(submitted, datetime.time(9, 30), TZ))
+                submitted_at=datetime.datetime.combine(submitted, datetime.time(9, 30), TZ)
+            )
             application.refresh_from_db()
             if received:
                 handling.confirm_receipt(application, self.staff, received)
@@ -115,27 +145,40 @@ class _Builder:
         application.refresh_from_db()
         return application
 
-    def answered(self, received: datetime.date, outcome: str, applicant_type=ApplicantType.NATURAL,
-                 after_days: int = 12, **kwargs) -> Application:
+    def answered(
+        self,
+        received: datetime.date,
+        outcome: str,
+        applicant_type=ApplicantType.NATURAL,
+        after_days: int = 12,
+        **kwargs,
+    ) -> Application:
         """An application taken to its outcome by the clock steps that outcome needs."""
         application = self.application(received, applicant_type, **kwargs)
         day = received
         if outcome == Outcome.OTHER_NO_CORRECTION:
             day = self.after(received, 3)
-            handling.notify_correction(application, self.staff, day, "请写明所需信息的名称或文号、所属年份。",
-                                       self.after(day, 10))
+            handling.notify_correction(
+                application, self.staff, day, "请写明所需信息的名称或文号、所属年份。", self.after(day, 10)
+            )
             day = self.after(day, 12)
         elif outcome == Outcome.UNABLE_UNCLEAR:
             day = self.after(received, 4)
-            handling.notify_correction(application, self.staff, day, "请明确所需信息的内容和时间范围。",
-                                       self.after(day, 10))
+            handling.notify_correction(
+                application, self.staff, day, "请明确所需信息的内容和时间范围。", self.after(day, 10)
+            )
             day = self.after(day, 5)
             handling.receive_correction(application, self.staff, day, "补正内容仍为“所有文件”。")
             day = self.after(day, 10)
         elif outcome == Outcome.OTHER_NO_FEE:
             day = self.after(received, 5)
-            handling.notify_fee(application, self.staff, day, Decimal("1300.00"),
-                                "按量计收：共160页，31—100页700元，101—160页1200元，合计按办法核减后1300元")
+            handling.notify_fee(
+                application,
+                self.staff,
+                day,
+                Decimal("1300.00"),
+                "按量计收：共160页，31—100页700元，101—160页1200元，合计按办法核减后1300元",
+            )
             day = self.after(day, 21)
         elif outcome == Outcome.DENY_THIRD_PARTY:
             day = self.after(received, 3)
@@ -151,11 +194,28 @@ class _Builder:
 
 def load(demo) -> None:
     b = _Builder(demo)
-    types = itertools.cycle([ApplicantType.NATURAL, ApplicantType.BUSINESS, ApplicantType.NATURAL,
-                             ApplicantType.RESEARCH, ApplicantType.PUBLIC_INTEREST, ApplicantType.NATURAL,
-                             ApplicantType.LEGAL_SERVICE, ApplicantType.OTHER_ORG])
-    channels = itertools.cycle([Application.Channel.ONLINE, Application.Channel.ONLINE, Application.Channel.LETTER,
-                                Application.Channel.IN_PERSON, Application.Channel.ONLINE, Application.Channel.FAX])
+    types = itertools.cycle(
+        [
+            ApplicantType.NATURAL,
+            ApplicantType.BUSINESS,
+            ApplicantType.NATURAL,
+            ApplicantType.RESEARCH,
+            ApplicantType.PUBLIC_INTEREST,
+            ApplicantType.NATURAL,
+            ApplicantType.LEGAL_SERVICE,
+            ApplicantType.OTHER_ORG,
+        ]
+    )
+    channels = itertools.cycle(
+        [
+            Application.Channel.ONLINE,
+            Application.Channel.ONLINE,
+            Application.Channel.LETTER,
+            Application.Channel.IN_PERSON,
+            Application.Channel.ONLINE,
+            Application.Channel.FAX,
+        ]
+    )
     orgs = itertools.cycle(["llmzj", "llmzj", "llczj"])
 
     # Carried over from 2024 into 2025 (table 三 row 二 of 2025).
@@ -168,8 +228,14 @@ def load(demo) -> None:
         received = b.after(received, 11)
     # ...plus the usual majority: most requests are granted or the information does not exist.
     for i, outcome in enumerate([Outcome.DISCLOSE] * 6 + [Outcome.PARTIAL] * 2 + [Outcome.UNABLE_NO_INFO] * 3):
-        b.answered(b.after(D(2025, 2, 10), 19 * i), outcome, next(types), channel=next(channels), org=next(orgs),
-                   after_days=8 + i)
+        b.answered(
+            b.after(D(2025, 2, 10), 19 * i),
+            outcome,
+            next(types),
+            channel=next(channels),
+            org=next(orgs),
+            after_days=8 + i,
+        )
     # One extended in 2025.
     app = b.application(D(2025, 9, 22), ApplicantType.RESEARCH)
     handling.extend(app, b.staff, D(2025, 10, 15), 15, "涉及多个年度的档案，需要调阅整理", b.leader, D(2025, 10, 15))
@@ -180,18 +246,39 @@ def load(demo) -> None:
     b.answered(D(2025, 12, 29), Outcome.DENY_PROCESS, ApplicantType.LEGAL_SERVICE, after_days=18)
 
     # 2026, answered.
-    for i, outcome in enumerate([Outcome.DISCLOSE, Outcome.DISCLOSE, Outcome.PARTIAL, Outcome.UNABLE_NO_INFO,
-                                 Outcome.IGNORE_REPEAT, Outcome.DENY_INTERNAL, Outcome.OTHER, Outcome.DISCLOSE]):
-        b.answered(b.after(D(2026, 2, 2), 16 * i), outcome, next(types), channel=next(channels), org=next(orgs),
-                   after_days=6 + 2 * i)
-    showcase = b.answered(D(2026, 9, 7), Outcome.DISCLOSE, ApplicantType.NATURAL, after_days=10,
-                          title="2026年龙陵县城乡低保标准调整文件")
+    for i, outcome in enumerate(
+        [
+            Outcome.DISCLOSE,
+            Outcome.DISCLOSE,
+            Outcome.PARTIAL,
+            Outcome.UNABLE_NO_INFO,
+            Outcome.IGNORE_REPEAT,
+            Outcome.DENY_INTERNAL,
+            Outcome.OTHER,
+            Outcome.DISCLOSE,
+        ]
+    ):
+        b.answered(
+            b.after(D(2026, 2, 2), 16 * i),
+            outcome,
+            next(types),
+            channel=next(channels),
+            org=next(orgs),
+            after_days=6 + 2 * i,
+        )
+    showcase = b.answered(
+        D(2026, 9, 7), Outcome.DISCLOSE, ApplicantType.NATURAL, after_days=10, title="2026年龙陵县城乡低保标准调整文件"
+    )
     Application.objects.filter(pk=showcase.pk).update(tracking_code=DEMO_TRACKING_CODE, phone="13908750001")
     showcase.reply.body = showcase.reply.body.replace(showcase.tracking_code, DEMO_TRACKING_CODE)
     showcase.reply.save()
-    ReplyAttachment.objects.create(application=showcase, original_name="低保标准调整文件.txt", content_type="text/plain",
-                                   size=60, file=ContentFile("龙陵县2026年城乡低保标准调整文件（演示附件）。\n".encode(),
-                                                            name="dibao-2026.txt"))
+    ReplyAttachment.objects.create(
+        application=showcase,
+        original_name="低保标准调整文件.txt",
+        content_type="text/plain",
+        size=60,
+        file=ContentFile("龙陵县2026年城乡低保标准调整文件（演示附件）。\n".encode(), name="dibao-2026.txt"),
+    )
 
     # 2026, open: one in every clock state.
     b.application(None, ApplicantType.NATURAL, title="龙山镇2026年临时救助名单（已公示部分）")  # awaiting confirmation
@@ -201,8 +288,9 @@ def load(demo) -> None:
     extended = b.application(b.back(24), ApplicantType.RESEARCH, title="2020—2025年养老机构床位统计")
     handling.extend(extended, b.staff, b.back(5), 15, "需要汇总六个年度、十二家机构的数据", b.leader, b.back(5))
     waiting = b.application(b.back(6), ApplicantType.NATURAL, title="有关补助的文件")
-    handling.notify_correction(waiting, b.staff, b.back(4), "请写明补助的种类（低保、特困、临时救助等）和年份。",
-                               b.after(b.back(4), 15))
+    handling.notify_correction(
+        waiting, b.staff, b.back(4), "请写明补助的种类（低保、特困、临时救助等）和年份。", b.after(b.back(4), 15)
+    )
     corrected = b.application(b.back(14), ApplicantType.NATURAL, title="村里的救助名单")
     handling.notify_correction(corrected, b.staff, b.back(11), "请写明村名和救助类别。", b.after(b.back(11), 10))
     handling.receive_correction(corrected, b.staff, b.back(6), "补正为：龙山镇某村2025年临时救助名单")
@@ -212,8 +300,11 @@ def load(demo) -> None:
     handling.notify_fee(fee, b.staff, b.back(2), Decimal("2300.00"), "按量计收：共180页")
 
     # Appeals (table 四): each kind with each result, filed in 2025 and 2026.
-    answered = list(Application.objects.filter(status=Application.Status.ANSWERED)
-                    .exclude(outcome=Outcome.DISCLOSE).order_by("answered_date"))
+    answered = list(
+        Application.objects.filter(status=Application.Status.ANSWERED)
+        .exclude(outcome=Outcome.DISCLOSE)
+        .order_by("answered_date")
+    )
     rows = [
         (AppealKind.REVIEW, AppealResult.UPHELD, D(2025, 3, 10), D(2025, 5, 8)),
         (AppealKind.REVIEW, AppealResult.CORRECTED, D(2025, 6, 2), D(2025, 7, 30)),
@@ -233,9 +324,16 @@ def load(demo) -> None:
     ]
     for i, (kind, result, filed, concluded) in enumerate(rows):
         linked = answered[i % len(answered)] if answered else None
-        case = (f"龙政复〔{filed.year}〕{i + 1}号" if kind == AppealKind.REVIEW
-                else f"（{filed.year}）云0523行初{i + 1}号")
+        case = (
+            f"龙政复〔{filed.year}〕{i + 1}号" if kind == AppealKind.REVIEW else f"（{filed.year}）云0523行初{i + 1}号"
+        )
         Appeal.objects.create(
-            organization=linked.organization if linked else demo.orgs["llmzj"], application=linked, kind=kind,
-            filed_date=filed, result=result, concluded_date=concluded, case_number=case,
-            note="演示数据")
+            organization=linked.organization if linked else demo.orgs["llmzj"],
+            application=linked,
+            kind=kind,
+            filed_date=filed,
+            result=result,
+            concluded_date=concluded,
+            case_number=case,
+            note="演示数据",
+        )

@@ -23,19 +23,30 @@ class ApplicationForm(forms.Form):
     """The online form. Error messages are Chinese; identity documents are checked by checksum.
     `website` is a honeypot: hidden from people (and screen readers), filled in by bots."""
 
-    organization = forms.ModelChoiceField(Organization.objects.all(), label="受理机关", empty_label="请选择",
-                                          error_messages={"required": "请选择受理机关。",
-                                                          "invalid_choice": "请选择列表中的受理机关。"})
-    kind = forms.ChoiceField(label="申请人类型", choices=KIND_CHOICES, widget=forms.RadioSelect,
-                             error_messages={"required": "请选择申请人类型。", "invalid_choice": "请选择申请人类型。"})
-    org_subtype = forms.ChoiceField(label="法人或其他组织类别", choices=[("", "请选择")] + ORG_SUBTYPES,
-                                    required=False)
-    applicant_name = forms.CharField(label="姓名或名称", max_length=100,
-                                     error_messages={"required": "请填写姓名（法人或其他组织填写名称）。"})
-    id_type = forms.ChoiceField(label="证件类型（自然人）", choices=NATURAL_ID_TYPES, required=False,
-                                initial="resident_id")
-    id_number = forms.CharField(label="证件号码或统一社会信用代码", max_length=30,
-                                error_messages={"required": "请填写证件号码（法人或其他组织填写统一社会信用代码）。"})
+    organization = forms.ModelChoiceField(
+        Organization.objects.all(),
+        label="受理机关",
+        empty_label="请选择",
+        error_messages={"required": "请选择受理机关。", "invalid_choice": "请选择列表中的受理机关。"},
+    )
+    kind = forms.ChoiceField(
+        label="申请人类型",
+        choices=KIND_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择申请人类型。", "invalid_choice": "请选择申请人类型。"},
+    )
+    org_subtype = forms.ChoiceField(label="法人或其他组织类别", choices=[("", "请选择")] + ORG_SUBTYPES, required=False)
+    applicant_name = forms.CharField(
+        label="姓名或名称", max_length=100, error_messages={"required": "请填写姓名（法人或其他组织填写名称）。"}
+    )
+    id_type = forms.ChoiceField(
+        label="证件类型（自然人）", choices=NATURAL_ID_TYPES, required=False, initial="resident_id"
+    )
+    id_number = forms.CharField(
+        label="证件号码或统一社会信用代码",
+        max_length=30,
+        error_messages={"required": "请填写证件号码（法人或其他组织填写统一社会信用代码）。"},
+    )
     work_unit = forms.CharField(label="工作单位（选填）", max_length=100, required=False)
     legal_representative = forms.CharField(label="法定代表人", max_length=50, required=False)
     contact_person = forms.CharField(label="联系人", max_length=50, required=False)
@@ -45,22 +56,37 @@ class ApplicationForm(forms.Form):
     postcode = forms.CharField(label="邮政编码", max_length=6, required=False)
     info_title = forms.CharField(label="所需信息的名称", max_length=300, required=False)
     info_document_number = forms.CharField(label="文号（选填）", max_length=100, required=False)
-    info_description = forms.CharField(label="所需信息的其他特征性描述", required=False, max_length=2000,
-                                       widget=forms.Textarea(attrs={"rows": 4}))
-    purpose = forms.CharField(label="用途（选填）", required=False, max_length=500,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-    form_preference = forms.ChoiceField(label="信息的载体形式", choices=FORMS, widget=forms.RadioSelect,
-                                        initial="electronic",
-                                        error_messages={"required": "请选择信息的载体形式。",
-                                                        "invalid_choice": "请选择信息的载体形式。"})
-    delivery = forms.ChoiceField(label="获取信息的方式", choices=DELIVERIES, widget=forms.RadioSelect,
-                                 initial="online",
-                                 error_messages={"required": "请选择获取信息的方式。",
-                                                 "invalid_choice": "请选择获取信息的方式。"})
+    info_description = forms.CharField(
+        label="所需信息的其他特征性描述", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    purpose = forms.CharField(
+        label="用途（选填）", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    form_preference = forms.ChoiceField(
+        label="信息的载体形式",
+        choices=FORMS,
+        widget=forms.RadioSelect,
+        initial="electronic",
+        error_messages={"required": "请选择信息的载体形式。", "invalid_choice": "请选择信息的载体形式。"},
+    )
+    delivery = forms.ChoiceField(
+        label="获取信息的方式",
+        choices=DELIVERIES,
+        widget=forms.RadioSelect,
+        initial="online",
+        error_messages={"required": "请选择获取信息的方式。", "invalid_choice": "请选择获取信息的方式。"},
+    )
     website = forms.CharField(label="请勿填写此项", required=False)  # honeypot
 
-    AUTOCOMPLETE = {"applicant_name": "name", "phone": "tel", "email": "email", "address": "street-address",
-                    "postcode": "postal-code", "work_unit": "organization", "website": "off"}
+    AUTOCOMPLETE = {
+        "applicant_name": "name",
+        "phone": "tel",
+        "email": "email",
+        "address": "street-address",
+        "postcode": "postal-code",
+        "work_unit": "organization",
+        "website": "off",
+    }
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -125,16 +151,25 @@ class ApplicationForm(forms.Form):
         from .throttle import digest
 
         return Application(
-            organization=data["organization"], applicant_type=applicant_type,
-            applicant_name=data["applicant_name"], id_type=data["id_type"], id_number=data["id_number"],
+            organization=data["organization"],
+            applicant_type=applicant_type,
+            applicant_name=data["applicant_name"],
+            id_type=data["id_type"],
+            id_number=data["id_number"],
             identity_key=digest("id:" + data["id_number"]),
             work_unit=data.get("work_unit", "") if data["kind"] == "natural" else "",
             legal_representative=data.get("legal_representative", "") if data["kind"] == "legal" else "",
-            contact_person=data.get("contact_person", ""), phone=data["phone"], email=data.get("email", ""),
-            address=data.get("address", ""), postcode=data.get("postcode", ""), info_title=data["info_title"],
+            contact_person=data.get("contact_person", ""),
+            phone=data["phone"],
+            email=data.get("email", ""),
+            address=data.get("address", ""),
+            postcode=data.get("postcode", ""),
+            info_title=data["info_title"],
             info_document_number=data.get("info_document_number", ""),
-            info_description=data.get("info_description", ""), purpose=data.get("purpose", ""),
-            form_preference=data["form_preference"], delivery=data["delivery"],
+            info_description=data.get("info_description", ""),
+            purpose=data.get("purpose", ""),
+            form_preference=data["form_preference"],
+            delivery=data["delivery"],
         )
 
 
@@ -160,8 +195,9 @@ class RequestContentForm(forms.Form):
         elif not data.get("info_title"):
             data["info_title"] = data.get("info_document_number") or data["info_description"][:60]
         if data.get("delivery") == "email" and not self.application.email:
-            self.add_error("delivery", "申请时未填写电子邮箱，不能选择电子邮件方式；"
-                                       "如需更改联系方式，请撤回后重新提交。")
+            self.add_error(
+                "delivery", "申请时未填写电子邮箱，不能选择电子邮件方式；如需更改联系方式，请撤回后重新提交。"
+            )
         if data.get("delivery") == "post" and not self.application.address:
             self.add_error("delivery", "申请时未填写通信地址，不能选择邮寄；如需更改联系方式，请撤回后重新提交。")
         return data
@@ -169,15 +205,19 @@ class RequestContentForm(forms.Form):
 
 class TrackForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=20, error_messages={"required": "请填写查询码。"})
-    phone_last4 = forms.CharField(label="联系电话后四位", max_length=4, min_length=4,
-                                  error_messages={"required": "请填写联系电话后四位。",
-                                                  "min_length": "请填写联系电话的后四位数字。"})
+    phone_last4 = forms.CharField(
+        label="联系电话后四位",
+        max_length=4,
+        min_length=4,
+        error_messages={"required": "请填写联系电话后四位。", "min_length": "请填写联系电话的后四位数字。"},
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters",
-                                                 "spellcheck": "false"})
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        )
         self.fields["phone_last4"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
     def clean_phone_last4(self):
@@ -188,6 +228,7 @@ class TrackForm(forms.Form):
 
 
 # ---- staff actions (admin) ------------------------------------------------------------------------
+
 
 def _today():
     return timezone.localdate()
@@ -203,8 +244,7 @@ class ConfirmReceiptForm(DateForm):
 
 class CorrectionNoticeForm(DateForm):
     items = forms.CharField(label="需要补正的事项（一次性告知）", widget=forms.Textarea(attrs={"rows": 4}))
-    applicant_due = forms.DateField(label="补正期限", required=False,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    applicant_due = forms.DateField(label="补正期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CorrectionReceivedForm(DateForm):
@@ -215,13 +255,17 @@ class ExtensionForm(DateForm):
     days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=20, initial=20)
     reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 3}))
     approver = forms.ModelChoiceField(get_user_model().objects.none(), label="批准人（工作机构负责人）")
-    notified_date = forms.DateField(label="告知申请人日期", initial=_today,
-                                    widget=forms.DateInput(attrs={"type": "date"}))
+    notified_date = forms.DateField(
+        label="告知申请人日期", initial=_today, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["approver"].queryset = get_user_model().objects.filter(
-            memberships__organization=organization, memberships__role=Membership.Role.LEADER).distinct()
+        self.fields["approver"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organization=organization, memberships__role=Membership.Role.LEADER)
+            .distinct()
+        )
 
 
 class ConsultationForm(DateForm):
@@ -237,8 +281,9 @@ class FeeNoticeForm(DateForm):
     """信息处理费管理办法: 按件 or 按量, never both; the amount is computed from the bands."""
 
     method = forms.ChoiceField(label="计费方式", choices=[("piece", "按件计收"), ("page", "按量计收")])
-    quantity = forms.IntegerField(label="件数或页数", min_value=1,
-                                  help_text="按件：该申请人本自然月累计申请件数（含本件）；按量：提供的页数")
+    quantity = forms.IntegerField(
+        label="件数或页数", min_value=1, help_text="按件：该申请人本自然月累计申请件数（含本件）；按量：提供的页数"
+    )
     note = forms.CharField(label="说明", required=False, max_length=200)
 
     def clean(self):

@@ -71,19 +71,29 @@ def _require_state(application: Application, *states: str, action: str) -> None:
         raise HandlingError(f"申请当前状态为“{application.get_status_display()}”，不能{action}。")
 
 
-def _set_status(application: Application, status: str, action: str, user, request=None, reason: str = "",
-                data: dict | None = None) -> None:
+def _set_status(
+    application: Application, status: str, action: str, user, request=None, reason: str = "", data: dict | None = None
+) -> None:
     before = application.status
     application.status = status
     application.save(update_fields=["status"])
-    record(action, actor=user, obj=application, from_state=before, to_state=status, reason=reason,
-           request=request, data=data)
+    record(
+        action,
+        actor=user,
+        obj=application,
+        from_state=before,
+        to_state=status,
+        reason=reason,
+        request=request,
+        data=data,
+    )
 
 
 def _tell_applicant(application: Application, subject: str, body: str) -> None:
     if application.email:
-        send_mail(f"【{application.organization.short_name}】{subject}", body, None, [application.email],
-                  fail_silently=True)
+        send_mail(
+            f"【{application.organization.short_name}】{subject}", body, None, [application.email], fail_silently=True
+        )
 
 
 def _check_date(day: datetime.date, not_before: datetime.date | None, what: str) -> None:
@@ -94,6 +104,7 @@ def _check_date(day: datetime.date, not_before: datetime.date | None, what: str)
 
 
 # ---- receiving ----------------------------------------------------------------------------------
+
 
 def _save_new(application: Application) -> Application:
     for _ in range(5):
@@ -114,10 +125,14 @@ def submit_online(application: Application, request=None) -> Application:
     application.status = S.SUBMITTED
     application.received_date = None
     _save_new(application)
-    record("request_submit", obj=application, to_state=S.SUBMITTED, request=request,
-           data={"channel": application.channel})
-    _tell_applicant(application, "已收到您的政府信息公开申请",
-                    f"您的申请已提交，查询码：{application.tracking_code}。工作人员确认收到后开始计算答复期限。")
+    record(
+        "request_submit", obj=application, to_state=S.SUBMITTED, request=request, data={"channel": application.channel}
+    )
+    _tell_applicant(
+        application,
+        "已收到您的政府信息公开申请",
+        f"您的申请已提交，查询码：{application.tracking_code}。工作人员确认收到后开始计算答复期限。",
+    )
     return application
 
 
@@ -134,8 +149,14 @@ def register_offline(application: Application, user, received_date: datetime.dat
     application.received_date = received_date
     application.handler = application.handler or user
     _save_new(application)
-    record("request_register", actor=user, obj=application, to_state=S.RECEIVED, request=request,
-           data={"channel": application.channel, "received_date": received_date.isoformat()})
+    record(
+        "request_register",
+        actor=user,
+        obj=application,
+        to_state=S.RECEIVED,
+        request=request,
+        data={"channel": application.channel, "received_date": received_date.isoformat()},
+    )
     return application
 
 
@@ -148,12 +169,16 @@ def confirm_receipt(application: Application, user, received_date: datetime.date
     application.received_date = received_date
     application.handler = application.handler or user
     application.save(update_fields=["received_date", "handler"])
-    _set_status(application, S.RECEIVED, "request_confirm", user, request,
-                data={"received_date": received_date.isoformat()})
+    _set_status(
+        application, S.RECEIVED, "request_confirm", user, request, data={"received_date": received_date.isoformat()}
+    )
     deadline = deadlines.for_application(application)
-    _tell_applicant(application, "政府信息公开申请已受理",
-                    f"您的申请（查询码 {application.tracking_code}）已于{received_date:%Y年%-m月%-d日}确认收到，"
-                    f"答复期限至{deadline.due_date:%Y年%-m月%-d日}。")
+    _tell_applicant(
+        application,
+        "政府信息公开申请已受理",
+        f"您的申请（查询码 {application.tracking_code}）已于{received_date:%Y年%-m月%-d日}确认收到，"
+        f"答复期限至{deadline.due_date:%Y年%-m月%-d日}。",
+    )
     return application
 
 
@@ -167,8 +192,14 @@ def withdraw_by_applicant(application: Application, request=None) -> Application
     return application
 
 
-APPLICANT_EDITABLE = ["info_title", "info_document_number", "info_description", "purpose", "form_preference",
-                      "delivery"]
+APPLICANT_EDITABLE = [
+    "info_title",
+    "info_document_number",
+    "info_description",
+    "purpose",
+    "form_preference",
+    "delivery",
+]
 
 
 @transaction.atomic
@@ -188,13 +219,20 @@ def edit_by_applicant(application: Application, changes: dict, request=None) -> 
 
 # ---- clock events -------------------------------------------------------------------------------
 
+
 def _event(application: Application, user, kind: str, day: datetime.date, **fields) -> ClockEvent:
     return ClockEvent.objects.create(application=application, kind=kind, date=day, created_by=user, **fields)
 
 
 @transaction.atomic
-def notify_correction(application: Application, user, day: datetime.date, items: str,
-                      applicant_due: datetime.date | None = None, request=None) -> ClockEvent:
+def notify_correction(
+    application: Application,
+    user,
+    day: datetime.date,
+    items: str,
+    applicant_due: datetime.date | None = None,
+    request=None,
+) -> ClockEvent:
     """第三十条: one notice listing everything to correct, within 7 working days of receipt."""
     _require_handler(user, application)
     _require_state(application, S.RECEIVED, action="告知补正")
@@ -203,43 +241,78 @@ def notify_correction(application: Application, user, day: datetime.date, items:
     if application.events.filter(kind=K.CORRECTION_NOTICE).exists():
         raise HandlingError("补正应当一次性告知，本申请已经告知过补正。")
     _check_date(day, application.received_date, "告知补正日期")
-    event = _event(application, user, K.CORRECTION_NOTICE, day, reason=items, applicant_due_date=applicant_due,
-                   applicant_notified_date=day)
+    event = _event(
+        application,
+        user,
+        K.CORRECTION_NOTICE,
+        day,
+        reason=items,
+        applicant_due_date=applicant_due,
+        applicant_notified_date=day,
+    )
     due = Calendar.load().add_workdays(application.received_date, deadlines.CORRECTION_NOTICE_DAYS)
     late = day > due
-    _set_status(application, S.CORRECTION, "request_correction_notice", user, request, reason=items,
-                data={"date": day.isoformat(), "notice_due": due.isoformat(), "late": late})
-    _tell_applicant(application, "政府信息公开申请补正通知",
-                    f"您的申请（查询码 {application.tracking_code}）需要补正：\n{items}\n"
-                    + (f"请于{applicant_due:%Y年%-m月%-d日}前补正。" if applicant_due else ""))
+    _set_status(
+        application,
+        S.CORRECTION,
+        "request_correction_notice",
+        user,
+        request,
+        reason=items,
+        data={"date": day.isoformat(), "notice_due": due.isoformat(), "late": late},
+    )
+    _tell_applicant(
+        application,
+        "政府信息公开申请补正通知",
+        f"您的申请（查询码 {application.tracking_code}）需要补正：\n{items}\n"
+        + (f"请于{applicant_due:%Y年%-m月%-d日}前补正。" if applicant_due else ""),
+    )
     return event
 
 
 @transaction.atomic
-def receive_correction(application: Application, user, day: datetime.date, note: str = "",
-                       request=None) -> ClockEvent:
+def receive_correction(application: Application, user, day: datetime.date, note: str = "", request=None) -> ClockEvent:
     """第三十条: the reply period restarts from receipt of the corrected application."""
     _require_handler(user, application)
     _require_state(application, S.CORRECTION, action="登记收到补正")
     notice = application.events.filter(kind=K.CORRECTION_NOTICE).latest("date")
     _check_date(day, notice.date, "收到补正日期")
     event = _event(application, user, K.CORRECTION_RECEIVED, day, reason=note)
-    _set_status(application, S.RECEIVED, "request_correction_received", user, request, reason=note,
-                data={"date": day.isoformat()})
+    _set_status(
+        application,
+        S.RECEIVED,
+        "request_correction_received",
+        user,
+        request,
+        reason=note,
+        data={"date": day.isoformat()},
+    )
     return event
 
 
 @transaction.atomic
-def extend(application: Application, user, day: datetime.date, days: int, reason: str, approver,
-           notified_date: datetime.date, request=None) -> ClockEvent:
+def extend(
+    application: Application,
+    user,
+    day: datetime.date,
+    days: int,
+    reason: str,
+    approver,
+    notified_date: datetime.date,
+    request=None,
+) -> ClockEvent:
     """第三十三条: extension approved by the head of the office (a 领导 of the organization), with
     a reason, the applicant notified; at most 20 working days in total, before the deadline."""
     _require_handler(user, application)
     _require_state(application, S.RECEIVED, S.CONSULTING, S.FEE_PENDING, action="延长答复期限")
     if not reason.strip():
         raise HandlingError("延长答复期限必须写明理由。")
-    if approver is None or not Membership.objects.filter(
-            user=approver, organization=application.organization, role=Membership.Role.LEADER).exists():
+    if (
+        approver is None
+        or not Membership.objects.filter(
+            user=approver, organization=application.organization, role=Membership.Role.LEADER
+        ).exists()
+    ):
         raise HandlingError("延长答复期限须经工作机构负责人（本机关领导角色）同意。")
     current = deadlines.for_application(application, today=day)
     used = current.extension_days
@@ -250,50 +323,77 @@ def extend(application: Application, user, day: datetime.date, days: int, reason
     _check_date(day, application.received_date, "批准延长日期")
     if notified_date < day:
         raise HandlingError("告知申请人日期不能早于批准日期。")
-    event = _event(application, user, K.EXTENSION, day, days=days, reason=reason, approved_by=approver,
-                   applicant_notified_date=notified_date)
+    event = _event(
+        application,
+        user,
+        K.EXTENSION,
+        day,
+        days=days,
+        reason=reason,
+        approved_by=approver,
+        applicant_notified_date=notified_date,
+    )
     after = deadlines.for_application(application)
-    record("request_extend", actor=user, obj=application, reason=reason, request=request,
-           data={"days": days, "approved_by": approver.get_username(),
-                 "new_due": after.due_date.isoformat() if after.due_date else None})
-    _tell_applicant(application, "政府信息公开申请延期答复告知",
-                    f"您的申请（查询码 {application.tracking_code}）因{reason}，经批准延长答复期限{days}个工作日"
-                    + (f"，答复期限至{after.due_date:%Y年%-m月%-d日}。" if after.due_date else "。"))
+    record(
+        "request_extend",
+        actor=user,
+        obj=application,
+        reason=reason,
+        request=request,
+        data={
+            "days": days,
+            "approved_by": approver.get_username(),
+            "new_due": after.due_date.isoformat() if after.due_date else None,
+        },
+    )
+    _tell_applicant(
+        application,
+        "政府信息公开申请延期答复告知",
+        f"您的申请（查询码 {application.tracking_code}）因{reason}，经批准延长答复期限{days}个工作日"
+        + (f"，答复期限至{after.due_date:%Y年%-m月%-d日}。" if after.due_date else "。"),
+    )
     return event
 
 
 @transaction.atomic
-def start_consultation(application: Application, user, day: datetime.date, party: str, party_name: str,
-                       request=None) -> ClockEvent:
+def start_consultation(
+    application: Application, user, day: datetime.date, party: str, party_name: str, request=None
+) -> ClockEvent:
     """第三十二条 (third party) / 第三十四条 (co-producer): the clock pauses until the opinion
     arrives; the consulted party has 15 working days."""
     _require_handler(user, application)
     _require_state(application, S.RECEIVED, action="征求意见")
     _check_date(day, application.received_date, "发出征求意见书日期")
     due = Calendar.load().add_workdays(day, deadlines.CONSULTATION_DAYS)
-    event = _event(application, user, K.CONSULTATION_START, day, party=party, party_name=party_name,
-                   applicant_due_date=due)
-    _set_status(application, S.CONSULTING, "request_consult", user, request,
-                data={"date": day.isoformat(), "party": party, "party_name": party_name})
+    event = _event(
+        application, user, K.CONSULTATION_START, day, party=party, party_name=party_name, applicant_due_date=due
+    )
+    _set_status(
+        application,
+        S.CONSULTING,
+        "request_consult",
+        user,
+        request,
+        data={"date": day.isoformat(), "party": party, "party_name": party_name},
+    )
     return event
 
 
 @transaction.atomic
-def end_consultation(application: Application, user, day: datetime.date, opinion: str = "",
-                     request=None) -> ClockEvent:
+def end_consultation(application: Application, user, day: datetime.date, opinion: str = "", request=None) -> ClockEvent:
     _require_handler(user, application)
     _require_state(application, S.CONSULTING, action="登记征求意见结果")
     start = application.events.filter(kind=K.CONSULTATION_START).latest("date")
     _check_date(day, start.date, "收到意见日期")
     event = _event(application, user, K.CONSULTATION_END, day, reason=opinion)
-    _set_status(application, S.RECEIVED, "request_consult_end", user, request, reason=opinion,
-                data={"date": day.isoformat()})
+    _set_status(
+        application, S.RECEIVED, "request_consult_end", user, request, reason=opinion, data={"date": day.isoformat()}
+    )
     return event
 
 
 @transaction.atomic
-def notify_fee(application: Application, user, day: datetime.date, amount, basis: str,
-               request=None) -> ClockEvent:
+def notify_fee(application: Application, user, day: datetime.date, amount, basis: str, request=None) -> ClockEvent:
     """信息处理费: the notice goes out within the reply period; the clock pauses until payment."""
     _require_handler(user, application)
     _require_state(application, S.RECEIVED, action="发出收费通知")
@@ -304,13 +404,31 @@ def notify_fee(application: Application, user, day: datetime.date, amount, basis
     if current.due_date and day > current.due_date:
         raise HandlingError("收费通知须在答复期限内发出。")
     due = Calendar.load().add_workdays(day, deadlines.FEE_PAYMENT_DAYS)
-    event = _event(application, user, K.FEE_NOTICE, day, amount=amount, reason=basis, applicant_due_date=due,
-                   applicant_notified_date=day)
-    _set_status(application, S.FEE_PENDING, "request_fee_notice", user, request, reason=basis,
-                data={"date": day.isoformat(), "amount": str(amount), "pay_by": due.isoformat()})
-    _tell_applicant(application, "信息处理费缴费通知",
-                    f"您的申请（查询码 {application.tracking_code}）需缴纳信息处理费{amount}元（{basis}），"
-                    f"请于{due:%Y年%-m月%-d日}前缴纳，逾期视为放弃申请。")
+    event = _event(
+        application,
+        user,
+        K.FEE_NOTICE,
+        day,
+        amount=amount,
+        reason=basis,
+        applicant_due_date=due,
+        applicant_notified_date=day,
+    )
+    _set_status(
+        application,
+        S.FEE_PENDING,
+        "request_fee_notice",
+        user,
+        request,
+        reason=basis,
+        data={"date": day.isoformat(), "amount": str(amount), "pay_by": due.isoformat()},
+    )
+    _tell_applicant(
+        application,
+        "信息处理费缴费通知",
+        f"您的申请（查询码 {application.tracking_code}）需缴纳信息处理费{amount}元（{basis}），"
+        f"请于{due:%Y年%-m月%-d日}前缴纳，逾期视为放弃申请。",
+    )
     return event
 
 
@@ -335,8 +453,9 @@ OUTCOME_NEEDS_STATUS = {
 
 
 @transaction.atomic
-def draft_reply(application: Application, user, outcome: str, request=None,
-                day: datetime.date | None = None) -> ReplyLetter:
+def draft_reply(
+    application: Application, user, outcome: str, request=None, day: datetime.date | None = None
+) -> ReplyLetter:
     """Draft (or redraft) the 告知书 from the outcome's template, dated `day` (default today);
     staff edit it before sending."""
     _require_handler(user, application)
@@ -345,14 +464,16 @@ def draft_reply(application: Application, user, outcome: str, request=None,
         raise HandlingError("请选择办理结果。")
     title, body = letters.render(application, outcome, day or timezone.localdate())
     letter, _ = ReplyLetter.objects.update_or_create(
-        application=application, defaults={"outcome": outcome, "title": title, "body": body, "drafted_by": user})
+        application=application, defaults={"outcome": outcome, "title": title, "body": body, "drafted_by": user}
+    )
     record("request_reply_draft", actor=user, obj=application, request=request, data={"outcome": outcome})
     return letter
 
 
 @transaction.atomic
-def send_reply(application: Application, user, day: datetime.date, title: str | None = None,
-               body: str | None = None, request=None) -> Application:
+def send_reply(
+    application: Application, user, day: datetime.date, title: str | None = None, body: str | None = None, request=None
+) -> Application:
     """第三十六条: the reply is sent; outcome and answer date are fixed (they feed table 三)."""
     _require_handler(user, application)
     _require_state(application, *Application.OPEN_STATES, action="答复")
@@ -362,8 +483,7 @@ def send_reply(application: Application, user, day: datetime.date, title: str | 
     need = OUTCOME_NEEDS_STATUS.get(letter.outcome)
     if need and application.status != need[0]:
         raise HandlingError(f"“{letter.get_outcome_display()}”只适用于{need[1]}。")
-    if letter.outcome == Outcome.UNABLE_UNCLEAR and not application.events.filter(
-            kind=K.CORRECTION_RECEIVED).exists():
+    if letter.outcome == Outcome.UNABLE_UNCLEAR and not application.events.filter(kind=K.CORRECTION_RECEIVED).exists():
         raise HandlingError("“补正后申请内容仍不明确”只适用于已经补正的申请。")
     _check_date(day, application.received_date, "答复日期")
     if title is not None:
@@ -378,9 +498,14 @@ def send_reply(application: Application, user, day: datetime.date, title: str | 
     application.outcome = letter.outcome
     application.answered_date = day
     application.save(update_fields=["outcome", "answered_date"])
-    _set_status(application, S.ANSWERED, "request_reply", user, request,
-                data={"outcome": letter.outcome, "date": day.isoformat(),
-                      "overdue": before_deadline.overdue})
+    _set_status(
+        application,
+        S.ANSWERED,
+        "request_reply",
+        user,
+        request,
+        data={"outcome": letter.outcome, "date": day.isoformat(), "overdue": before_deadline.overdue},
+    )
     hint = f"\n\n您可凭查询码 {application.tracking_code} 在网站“依申请公开—申请查询”中查看答复及附件。"
     _tell_applicant(application, letter.title, letter.body + hint)
     return application

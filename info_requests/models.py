@@ -42,8 +42,9 @@ class Application(models.Model):
         ANSWERED = "answered", "已答复"
         WITHDRAWN = "withdrawn", "申请人已撤回"
 
-    organization = models.ForeignKey(Organization, verbose_name="受理机关", on_delete=models.PROTECT,
-                                     related_name="applications")
+    organization = models.ForeignKey(
+        Organization, verbose_name="受理机关", on_delete=models.PROTECT, related_name="applications"
+    )
     tracking_code = models.CharField("查询码", max_length=20, unique=True, editable=False)
     channel = models.CharField("申请渠道", max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
@@ -65,19 +66,31 @@ class Application(models.Model):
     work_unit = models.CharField("工作单位", max_length=100, blank=True)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     purpose = models.TextField("用途（选填）", blank=True)
-    identity_key = models.CharField("身份摘要", max_length=64, blank=True, editable=False, db_index=True,
-                                    help_text="证件号码的HMAC摘要，用于按申请人限流，不可还原")
+    identity_key = models.CharField(
+        "身份摘要",
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="证件号码的HMAC摘要，用于按申请人限流，不可还原",
+    )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
 
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    received_date = models.DateField("收到申请之日", null=True, blank=True,
-                                     help_text="按条例第三十一条确定；答复期限由此起算")
-    status = models.CharField("状态", max_length=15, choices=Status.choices, default=Status.SUBMITTED,
-                              editable=False)
+    received_date = models.DateField(
+        "收到申请之日", null=True, blank=True, help_text="按条例第三十一条确定；答复期限由此起算"
+    )
+    status = models.CharField("状态", max_length=15, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     outcome = models.CharField("办理结果", max_length=25, choices=Outcome.choices, blank=True, editable=False)
     answered_date = models.DateField("答复日期", null=True, blank=True, editable=False)
-    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "政府信息公开申请"
@@ -123,22 +136,32 @@ class ClockEvent(models.Model):
         THIRD_PARTY = "third_party", "第三方（第三十二条）"
         CO_PRODUCER = "co_producer", "共同制作机关（第三十四条）"
 
-    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
-                                    related_name="events")
+    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=25, choices=Kind.choices)
     date = models.DateField("日期")
     days = models.PositiveSmallIntegerField("延长工作日数", null=True, blank=True)
     party = models.CharField("被征求意见方", max_length=15, choices=Party.choices, blank=True)
     party_name = models.CharField("被征求意见方名称", max_length=100, blank=True)
     reason = models.TextField("事由/说明", blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="批准人（工作机构负责人）", null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人（工作机构负责人）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applicant_notified_date = models.DateField("告知申请人日期", null=True, blank=True)
-    applicant_due_date = models.DateField("申请人期限", null=True, blank=True,
-                                          help_text="补正的合理期限或缴费期限")
+    applicant_due_date = models.DateField("申请人期限", null=True, blank=True, help_text="补正的合理期限或缴费期限")
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -169,14 +192,19 @@ class ReplyTemplate(models.Model):
 class ReplyLetter(models.Model):
     """The 告知书 of one application: drafted from the outcome's template, edited, then sent."""
 
-    application = models.OneToOneField(Application, verbose_name="申请", on_delete=models.CASCADE,
-                                       related_name="reply")
+    application = models.OneToOneField(Application, verbose_name="申请", on_delete=models.CASCADE, related_name="reply")
     outcome = models.CharField("办理结果", max_length=25, choices=Outcome.choices)
     title = models.CharField("标题", max_length=100)
     body = models.TextField("正文")
     sent_date = models.DateField("答复日期", null=True, blank=True)
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="起草人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -194,8 +222,9 @@ def reply_upload_to(instance, filename):
 class ReplyAttachment(models.Model):
     """Files given to the applicant with the reply; downloadable only after tracking succeeds."""
 
-    application = models.ForeignKey(Application, verbose_name="申请", on_delete=models.CASCADE,
-                                    related_name="attachments")
+    application = models.ForeignKey(
+        Application, verbose_name="申请", on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField("文件", upload_to=reply_upload_to)
     original_name = models.CharField("文件名", max_length=200, blank=True)
     content_type = models.CharField("类型", max_length=100, blank=True)
@@ -238,10 +267,12 @@ class ReminderLog(models.Model):
 class Appeal(models.Model):
     """行政复议 / 行政诉讼 about an application: the data of annual-report table 四."""
 
-    organization = models.ForeignKey(Organization, verbose_name="被申请机关", on_delete=models.PROTECT,
-                                     related_name="appeals")
-    application = models.ForeignKey(Application, verbose_name="关联申请", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="appeals")
+    organization = models.ForeignKey(
+        Organization, verbose_name="被申请机关", on_delete=models.PROTECT, related_name="appeals"
+    )
+    application = models.ForeignKey(
+        Application, verbose_name="关联申请", null=True, blank=True, on_delete=models.SET_NULL, related_name="appeals"
+    )
     kind = models.CharField("类型", max_length=25, choices=AppealKind.choices)
     filed_date = models.DateField("提起日期")
     result = models.CharField("结果", max_length=10, choices=AppealResult.choices, default=AppealResult.PENDING)

@@ -33,10 +33,14 @@ class Outcome(models.TextChoices):
     IGNORE_PUBLICATION = "ignore_publication", "（五）不予处理 3.要求提供公开出版物"
     IGNORE_MASS = "ignore_mass", "（五）不予处理 4.无正当理由大量反复申请"
     IGNORE_CONFIRM = "ignore_confirm", "（五）不予处理 5.要求行政机关确认或重新出具已获取信息"
-    OTHER_NO_CORRECTION = "other_no_correction", (
-        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请")
-    OTHER_NO_FEE = "other_no_fee", (
-        "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请")
+    OTHER_NO_CORRECTION = (
+        "other_no_correction",
+        ("（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+    )
+    OTHER_NO_FEE = (
+        "other_no_fee",
+        ("（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+    )
     OTHER = "other", "（六）其他处理 3.其他"
 
 

@@ -33,9 +33,15 @@ class Result:
 def _recipients(application: Application) -> list[str]:
     if application.handler and application.handler.email:
         return [application.handler.email]
-    leaders = get_user_model().objects.filter(
-        memberships__organization=application.organization, memberships__role=Membership.Role.LEADER,
-        is_active=True).exclude(email="").values_list("email", flat=True).distinct()
+    leaders = (
+        get_user_model()
+        .objects.filter(
+            memberships__organization=application.organization, memberships__role=Membership.Role.LEADER, is_active=True
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
     return sorted(leaders)
 
 
@@ -44,7 +50,10 @@ def send_reminders(today: datetime.date | None = None, dry_run: bool = False) ->
     result = Result()
     applications = deadlines.annotate(
         Application.objects.filter(status__in=Application.OPEN_STATES)
-        .select_related("organization", "handler").prefetch_related("events"), today)
+        .select_related("organization", "handler")
+        .prefetch_related("events"),
+        today,
+    )
     for application in applications:
         d = application.deadline
         kind = "overdue" if d.overdue else "due_soon" if d.due_soon else None
@@ -55,8 +64,10 @@ def send_reminders(today: datetime.date | None = None, dry_run: bool = False) ->
             continue
         recipients = _recipients(application)
         label = "已逾期" if kind == "overdue" else "即将到期"
-        line = (f"{label} {application.tracking_code} {application.organization.short_name} "
-                f"期限 {d.due_date:%Y-%m-%d}（{d.state_label}）→ {', '.join(recipients) or '（无收件人）'}")
+        line = (
+            f"{label} {application.tracking_code} {application.organization.short_name} "
+            f"期限 {d.due_date:%Y-%m-%d}（{d.state_label}）→ {', '.join(recipients) or '（无收件人）'}"
+        )
         result.lines.append(line)
         if dry_run:
             result.sent += 1
@@ -72,7 +83,9 @@ def send_reminders(today: datetime.date | None = None, dry_run: bool = False) ->
                         f"申请 {application.tracking_code}（{application.info_title}）答复期限为 "
                         f"{d.due_date:%Y年%-m月%-d日}，{d.state_label}。{note}\n"
                         f"请登录后台办理：{application.get_admin_url()}",
-                        None, recipients)
+                        None,
+                        recipients,
+                    )
         except IntegrityError:  # another run got there first
             result.skipped += 1
             continue
@@ -95,12 +108,21 @@ def _unconfirmed(today: datetime.date, dry_run: bool, result: Result) -> None:
         if ReminderLog.objects.filter(application=application, kind="confirm", due_date=submitted).exists():
             result.skipped += 1
             continue
-        recipients = sorted(get_user_model().objects.filter(
-            memberships__organization=application.organization,
-            memberships__role__in=[Membership.Role.EDITOR, Membership.Role.ADMIN], is_active=True,
-        ).exclude(email="").values_list("email", flat=True).distinct())
-        result.lines.append(f"待确认收到 {application.tracking_code} {application.organization.short_name} "
-                            f"提交于 {submitted:%Y-%m-%d} → {', '.join(recipients) or '（无收件人）'}")
+        recipients = sorted(
+            get_user_model()
+            .objects.filter(
+                memberships__organization=application.organization,
+                memberships__role__in=[Membership.Role.EDITOR, Membership.Role.ADMIN],
+                is_active=True,
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        result.lines.append(
+            f"待确认收到 {application.tracking_code} {application.organization.short_name} "
+            f"提交于 {submitted:%Y-%m-%d} → {', '.join(recipients) or '（无收件人）'}"
+        )
         result.sent += 1
         result.confirm += 1
         if dry_run:
@@ -108,7 +130,10 @@ def _unconfirmed(today: datetime.date, dry_run: bool, result: Result) -> None:
         with transaction.atomic():
             ReminderLog.objects.create(application=application, kind="confirm", due_date=submitted)
             if recipients:
-                send_mail(f"【依申请公开】网上申请待确认收到：{application.info_title[:40]}",
-                          f"网上申请 {application.tracking_code} 于{submitted:%Y年%-m月%-d日}提交，尚未确认收到。"
-                          f"确认之日为收到申请之日（条例第三十一条），请尽快办理：{application.get_admin_url()}",
-                          None, recipients)
+                send_mail(
+                    f"【依申请公开】网上申请待确认收到：{application.info_title[:40]}",
+                    f"网上申请 {application.tracking_code} 于{submitted:%Y年%-m月%-d日}提交，尚未确认收到。"
+                    f"确认之日为收到申请之日（条例第三十一条），请尽快办理：{application.get_admin_url()}",
+                    None,
+                    recipients,
+                )

@@ -64,8 +64,9 @@ def apply(request):
 @require_http_methods(["GET", "HEAD"])
 def receipt(request):
     pk = request.session.get(SESSION_RECEIPT)
-    application = (Application.objects.select_related("organization").filter(pk=pk).first()
-                   if isinstance(pk, int) else None)
+    application = (
+        Application.objects.select_related("organization").filter(pk=pk).first() if isinstance(pk, int) else None
+    )
     if application is None:
         return redirect("info_requests:apply")
     return render(request, "info_requests/receipt.html", {"application": application})
@@ -75,8 +76,13 @@ def _status_context(application: Application) -> dict:
     events = list(application.events.all())
     deadline = deadlines.for_application(application, events=events)
     reply = getattr(application, "reply", None) if application.status == Application.Status.ANSWERED else None
-    return {"application": application, "events": events, "deadline": deadline, "reply": reply,
-            "attachments": list(application.attachments.all()) if reply else []}
+    return {
+        "application": application,
+        "events": events,
+        "deadline": deadline,
+        "reply": reply,
+        "attachments": list(application.attachments.all()) if reply else [],
+    }
 
 
 @never_cache
@@ -93,7 +99,8 @@ def track(request):
             ip_key = throttle.client_key(request)
             code_key = throttle.digest("code:" + code)
             if throttle.blocked(throttle.TRACK_FAIL_PER_IP, ip_key) or throttle.blocked(
-                    throttle.TRACK_FAIL_PER_CODE, code_key):
+                throttle.TRACK_FAIL_PER_CODE, code_key
+            ):
                 blocked = True
             else:
                 found = Application.objects.select_related("organization").filter(tracking_code=code).first()
@@ -144,20 +151,27 @@ def edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         handling.edit_by_applicant(application, form.cleaned_data, request)
         application.refresh_from_db()
-        return render(request, "info_requests/status.html", {**_status_context(application),
-                                                             "notes": ["申请内容已修改。"]})
+        return render(
+            request, "info_requests/status.html", {**_status_context(application), "notes": ["申请内容已修改。"]}
+        )
     return render(request, "info_requests/edit.html", {"form": form, "application": application})
 
 
 @require_http_methods(["GET", "HEAD"])
 def attachment(request, pk: int):
     item = ReplyAttachment.objects.select_related("application").filter(pk=pk).first()
-    if (item is None or item.application_id not in _tracked_ids(request)
-            or item.application.status != Application.Status.ANSWERED):
+    if (
+        item is None
+        or item.application_id not in _tracked_ids(request)
+        or item.application.status != Application.Status.ANSWERED
+    ):
         raise Http404("文件不存在")
-    response = FileResponse(item.file.open("rb"), as_attachment=True,
-                            filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
-                            content_type=item.content_type or "application/octet-stream")
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
+        content_type=item.content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -18,8 +18,11 @@ def warn_uncovered_years(request) -> None:
     years = uncovered_years()
     if years:
         names = "、".join(str(y) for y in years)
-        messages.warning(request, f"尚未录入{names}年的节假日和调休安排：涉及该年的期限暂按周末计算（暂定）。"
-                                  "请在本表录入该年的法定节假日和调休上班日，然后在“已录入年份”中登记该年。")
+        messages.warning(
+            request,
+            f"尚未录入{names}年的节假日和调休安排：涉及该年的期限暂按周末计算（暂定）。"
+            "请在本表录入该年的法定节假日和调休上班日，然后在“已录入年份”中登记该年。",
+        )
 
 
 @admin.register(CalendarDay)
@@ -47,8 +50,13 @@ class AuditOrganizationFilter(admin.SimpleListFilter):
     parameter_name = "org"
 
     def lookups(self, request, model_admin):
-        rows = model_admin.get_queryset(request).exclude(organization_id=None).values_list(
-            "organization_id", "organization_name").distinct().order_by("organization_name")
+        rows = (
+            model_admin.get_queryset(request)
+            .exclude(organization_id=None)
+            .values_list("organization_id", "organization_name")
+            .distinct()
+            .order_by("organization_name")
+        )
         return [(str(pk), name) for pk, name in rows]
 
     def queryset(self, request, queryset):
@@ -74,8 +82,13 @@ class AuditActorFilter(admin.SimpleListFilter):
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
-        rows = model_admin.get_queryset(request).exclude(actor_id=None).values_list(
-            "actor_id", "actor_name").distinct().order_by("actor_name")
+        rows = (
+            model_admin.get_queryset(request)
+            .exclude(actor_id=None)
+            .values_list("actor_id", "actor_name")
+            .distinct()
+            .order_by("actor_name")
+        )
         return [(str(pk), name) for pk, name in rows]
 
     def queryset(self, request, queryset):

@@ -13,8 +13,18 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def record(action: str, *, actor=None, obj=None, organization=None, from_state: str = "",
-           to_state: str = "", reason: str = "", request=None, data: dict[str, Any] | None = None) -> AuditEntry:
+def record(
+    action: str,
+    *,
+    actor=None,
+    obj=None,
+    organization=None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    request=None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)
     name = ""
@@ -41,14 +51,27 @@ def record(action: str, *, actor=None, obj=None, organization=None, from_state: 
 # ACTION_LABELS.update(...); unknown codes are shown as they are.
 ACTION_LABELS: dict[str, str] = {
     "auth.login_failed": "登录失败",
-    "item.submit": "提交审核", "item.review": "审核通过（保密审查）", "item.approve": "审批发布",
-    "item.schedule": "审批并定时发布", "item.publish_due": "定时发布", "item.return": "退回修改",
-    "item.emergency_publish": "应急发布", "item.confirm_emergency": "复核应急发布", "item.withdraw": "撤回",
-    "item.set_validity": "变更有效性", "item.import_published": "导入历史信息",
-    "item.pii_override": "放行隐私检查", "item.pii_mask": "脱敏",
-    "revision.start": "创建修订", "revision.submit": "修订提交审核", "revision.review": "修订审核通过（保密审查）",
-    "revision.approve": "修订审批生效", "revision.return": "修订退回", "revision.discard": "放弃修订",
-    "revision.pii_override": "修订放行隐私检查", "revision.pii_mask": "修订脱敏",
+    "item.submit": "提交审核",
+    "item.review": "审核通过（保密审查）",
+    "item.approve": "审批发布",
+    "item.schedule": "审批并定时发布",
+    "item.publish_due": "定时发布",
+    "item.return": "退回修改",
+    "item.emergency_publish": "应急发布",
+    "item.confirm_emergency": "复核应急发布",
+    "item.withdraw": "撤回",
+    "item.set_validity": "变更有效性",
+    "item.import_published": "导入历史信息",
+    "item.pii_override": "放行隐私检查",
+    "item.pii_mask": "脱敏",
+    "revision.start": "创建修订",
+    "revision.submit": "修订提交审核",
+    "revision.review": "修订审核通过（保密审查）",
+    "revision.approve": "修订审批生效",
+    "revision.return": "修订退回",
+    "revision.discard": "放弃修订",
+    "revision.pii_override": "修订放行隐私检查",
+    "revision.pii_mask": "修订脱敏",
 }
 
 

@@ -29,8 +29,7 @@ class DisplayPreferencesMiddleware:
         }
         response = self.get_response(request)
         for key, value in chosen.items():
-            response.set_cookie(key, value, max_age=ONE_YEAR, samesite="Lax", httponly=True,
-                                secure=request.is_secure())
+            response.set_cookie(key, value, max_age=ONE_YEAR, samesite="Lax", httponly=True, secure=request.is_secure())
         return response
 
 

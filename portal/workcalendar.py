@@ -18,17 +18,23 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 HOLIDAY_NAMES = {
-    "New Year's Day": "元旦", "Spring Festival": "春节", "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节", "Dragon Boat Festival": "端午节", "National Day": "国庆节",
-    "Mid-autumn Festival": "中秋节", "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
 
 class Calendar:
     """A snapshot of the exceptions table; cheap to build, used for one computation or request."""
 
-    def __init__(self, holidays: Iterable[datetime.date], workdays: Iterable[datetime.date],
-                 covered_years: Iterable[int]):
+    def __init__(
+        self, holidays: Iterable[datetime.date], workdays: Iterable[datetime.date], covered_years: Iterable[int]
+    ):
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays)
         self.covered_years = frozenset(covered_years)

@@ -35,8 +35,17 @@ class _OrgScoped(OrganizationScopedAdmin, admin.ModelAdmin):
 
 @admin.register(YearlyFigures)
 class YearlyFiguresAdmin(_OrgScoped):
-    list_display = ["organization", "year", "license_decisions", "penalty_decisions", "enforcement_decisions",
-                    "fee_amount", "source", "entered_by", "updated_at"]
+    list_display = [
+        "organization",
+        "year",
+        "license_decisions",
+        "penalty_decisions",
+        "enforcement_decisions",
+        "fee_amount",
+        "source",
+        "entered_by",
+        "updated_at",
+    ]
     list_filter = ["year", "organization"]
     readonly_fields = ["entered_by", "updated_at"]
 
@@ -49,8 +58,10 @@ class AnnualReportForm(forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = ["organization", "year", "overview", "problems", "fee_note", "key_points", "proposals", "innovation"]
-        widgets = {name: CKEditor5Widget(config_name="default")
-                   for name in ["overview", "problems", "fee_note", "key_points", "proposals", "innovation"]}
+        widgets = {
+            name: CKEditor5Widget(config_name="default")
+            for name in ["overview", "problems", "fee_note", "key_points", "proposals", "innovation"]
+        }
 
 
 NARRATIVE_FIELDS = ["overview", "problems", "fee_note", "key_points", "proposals", "innovation"]
@@ -79,7 +90,8 @@ class AnnualReportAdmin(_OrgScoped):
     ]
 
     overview_html, problems_html, fee_note_html, key_points_html, proposals_html, innovation_html = (
-        _rendered(name) for name in NARRATIVE_FIELDS)
+        _rendered(name) for name in NARRATIVE_FIELDS
+    )
 
     @admin.display(description="状态")
     def status_label(self, obj):
@@ -95,8 +107,10 @@ class AnnualReportAdmin(_OrgScoped):
     def get_fieldsets(self, request, obj=None):
         if obj is None or obj.is_editable:
             return self.fieldsets
-        return [(title, {"fields": [f if f in ("organization", "year") else f"{f}_html" for f in opts["fields"]]})
-                for title, opts in self.fieldsets]
+        return [
+            (title, {"fields": [f if f in ("organization", "year") else f"{f}_html" for f in opts["fields"]]})
+            for title, opts in self.fieldsets
+        ]
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -119,8 +133,13 @@ class AnnualReportAdmin(_OrgScoped):
 
     def get_urls(self):
         urls = super().get_urls()
-        mine = [path("<int:object_id>/transition/", self.admin_site.admin_view(self.transition_view),
-                     name="reports_annualreport_transition")]
+        mine = [
+            path(
+                "<int:object_id>/transition/",
+                self.admin_site.admin_view(self.transition_view),
+                name="reports_annualreport_transition",
+            )
+        ]
         return mine + urls
 
     def _available(self, request, report: AnnualReport) -> list[str]:
@@ -130,20 +149,24 @@ class AnnualReportAdmin(_OrgScoped):
             if item_workflow.has_role(user, org, "editor"):
                 names.append("submit")
             return names
-        return [t.name if t.name != "schedule" else "approve"
-                for t in item_workflow.available_transitions(report.item, user)
-                if t.name in ("review", "approve", "return")]
+        return [
+            t.name if t.name != "schedule" else "approve"
+            for t in item_workflow.available_transitions(report.item, user)
+            if t.name in ("review", "approve", "return")
+        ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if report is not None:
             names = self._available(request, report)
-            extra_context.update({
-                "report_problems": report_workflow.problems(report),
-                "report_actions": names,
-                "report_action_labels": [(n, label) for n, label in ACTIONS if n in names],
-            })
+            extra_context.update(
+                {
+                    "report_problems": report_workflow.problems(report),
+                    "report_actions": names,
+                    "report_action_labels": [(n, label) for n, label in ACTIONS if n in names],
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, object_id):
@@ -172,8 +195,9 @@ class AnnualReportAdmin(_OrgScoped):
                 report.refresh_from_db()
                 done = f"已审批发布，索引号 {report.item.index_number}。"
             elif action == "return":
-                report_workflow.return_report(report, request.user, reason=request.POST.get("reason", ""),
-                                              request=request)
+                report_workflow.return_report(
+                    report, request.user, reason=request.POST.get("reason", ""), request=request
+                )
                 done = "已退回。"
             else:
                 raise ValidationError("未知操作。")

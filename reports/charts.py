@@ -10,8 +10,14 @@ from .narrative import outcome_group_totals
 
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei',sans-serif"
 # (fill colour, pattern id): dark enough for 3:1 against white; patterns tell them apart in grey.
-SERIES = [("#1f4e8c", "solid"), ("#b35900", "stripes"), ("#2e7d32", "dots"), ("#6a1b9a", "cross"),
-          ("#8c1f3b", "hstripes"), ("#555555", "grid")]
+SERIES = [
+    ("#1f4e8c", "solid"),
+    ("#b35900", "stripes"),
+    ("#2e7d32", "dots"),
+    ("#6a1b9a", "cross"),
+    ("#8c1f3b", "hstripes"),
+    ("#555555", "grid"),
+]
 MAX_SERIES = 5
 
 
@@ -28,8 +34,10 @@ def _defs() -> str:
             "hstripes": '<path d="M0,4 L8,4" stroke="#fff" stroke-width="2"/>',
             "grid": '<path d="M4,0 L4,8 M0,4 L8,4" stroke="#fff" stroke-width="1.2"/>',
         }[pattern]
-        out.append(f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
-                   f'<rect width="8" height="8" fill="{colour}"/>{shapes}</pattern>')
+        out.append(
+            f'<pattern id="{pid}" width="8" height="8" patternUnits="userSpaceOnUse">'
+            f'<rect width="8" height="8" fill="{colour}"/>{shapes}</pattern>'
+        )
     out.append("</defs>")
     return "".join(out)
 
@@ -40,13 +48,15 @@ def _fill(index: int) -> str:
 
 
 def _svg(width: int, height: int, title: str, body: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-            f'font-family="{FONT}" font-size="13">'
-            f"<title>{escape(title)}</title>{_defs()}"
-            f'<rect width="{width}" height="{height}" fill="#fff"/>'
-            f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" fill="#111">'
-            f"{escape(title)}</text>{body}</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        f'font-family="{FONT}" font-size="13">'
+        f"<title>{escape(title)}</title>{_defs()}"
+        f'<rect width="{width}" height="{height}" fill="#fff"/>'
+        f'<text x="{width / 2}" y="24" text-anchor="middle" font-size="16" font-weight="bold" fill="#111">'
+        f"{escape(title)}</text>{body}</svg>"
+    )
 
 
 def _nice_max(value: int) -> int:
@@ -105,22 +115,28 @@ def monthly(data: dict) -> str:
                 continue
             h = plot_h * n / top
             y -= h
-            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{_fill(i)}" '
-                        f'stroke="#fff" stroke-width="0.5"><title>{escape(s["name"])} {m + 1}月：{n}条</title></rect>')
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{_fill(i)}" '
+                f'stroke="#fff" stroke-width="0.5"><title>{escape(s["name"])} {m + 1}月：{n}条</title></rect>'
+            )
         if totals[m]:
-            body.append(f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111">'
-                        f'{totals[m]}</text>')
+            body.append(
+                f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" fill="#111">{totals[m]}</text>'
+            )
         body.append(f'<text x="{x + bar / 2:.1f}" y="{y0 + 18}" text-anchor="middle" fill="#333">{m + 1}月</text>')
     lx, ly = x0, y0 + 40
     for i, s in enumerate(series):
         col_x = lx + (i % 3) * 230
         row_y = ly + (i // 3) * 22
-        body.append(f'<rect x="{col_x}" y="{row_y - 11}" width="16" height="14" fill="{_fill(i)}" stroke="#333" '
-                    f'stroke-width="0.5"/><text x="{col_x + 22}" y="{row_y}" fill="#111">'
-                    f'{escape(s["name"])}（{s["total"]}条）</text>')
+        body.append(
+            f'<rect x="{col_x}" y="{row_y - 11}" width="16" height="14" fill="{_fill(i)}" stroke="#333" '
+            f'stroke-width="0.5"/><text x="{col_x + 22}" y="{row_y}" fill="#111">'
+            f"{escape(s['name'])}（{s['total']}条）</text>"
+        )
     if not series:
-        body.append(f'<text x="{width / 2}" y="{y0 - plot_h / 2}" text-anchor="middle" fill="#333">'
-                    '本年度无主动公开信息</text>')
+        body.append(
+            f'<text x="{width / 2}" y="{y0 - plot_h / 2}" text-anchor="middle" fill="#333">本年度无主动公开信息</text>'
+        )
     title = f"{data['year']}年各月主动公开信息数量（按栏目）"
     return _svg(width, height + 20 * max(len(series) // 3 - 1, 0), title, "".join(body))
 
@@ -160,15 +176,20 @@ def comparison(data: dict) -> str:
             h = plot_h * n / top
             bx = x + j * (bar + 4)
             body.append(f'<rect x="{bx:.1f}" y="{y0 - h:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{fill}"/>')
-            body.append(f'<text x="{bx + bar / 2:.1f}" y="{y0 - h - 4:.1f}" text-anchor="middle" fill="#111">'
-                        f'{n}</text>')
-        body.append(f'<text x="{x0 + slot * i + slot / 2:.1f}" y="{y0 + 20}" text-anchor="middle" fill="#333">'
-                    f'{escape(label)}</text>')
+            body.append(
+                f'<text x="{bx + bar / 2:.1f}" y="{y0 - h - 4:.1f}" text-anchor="middle" fill="#111">{n}</text>'
+            )
+        body.append(
+            f'<text x="{x0 + slot * i + slot / 2:.1f}" y="{y0 + 20}" text-anchor="middle" fill="#333">'
+            f"{escape(label)}</text>"
+        )
     for j, (name, fill) in enumerate(((f"{year - 1}年", _fill(1)), (f"{year}年", _fill(0)))):
         lx = x0 + j * 140
-        body.append(f'<rect x="{lx}" y="{y0 + 40}" width="16" height="14" fill="{fill}" stroke="#333" '
-                    'stroke-width="0.5"/>'
-                    f'<text x="{lx + 22}" y="{y0 + 52}" fill="#111">{name}</text>')
+        body.append(
+            f'<rect x="{lx}" y="{y0 + 40}" width="16" height="14" fill="{fill}" stroke="#333" '
+            'stroke-width="0.5"/>'
+            f'<text x="{lx + 22}" y="{y0 + 52}" fill="#111">{name}</text>'
+        )
     title = f"{year}年与{year - 1}年主要数据对比"
     return _svg(width, height, title, "".join(body))
 

@@ -42,40 +42,66 @@ def run(data: dict, previous: dict | None = None) -> list[Problem]:
     for r, row in enumerate(t3):
         if row[6] != sum(row[:6]):
             label = TABLE3_ROWS[r].label
-            problems.append(Problem("表三", label, "总计",
-                                    f"表三“{label}”行的“总计”为{row[6]}，但自然人至其他各列之和为{sum(row[:6])}。"))
+            problems.append(
+                Problem(
+                    "表三",
+                    label,
+                    "总计",
+                    f"表三“{label}”行的“总计”为{row[6]}，但自然人至其他各列之和为{sum(row[:6])}。",
+                )
+            )
     concluded = TABLE3_ROW_INDEX["concluded"]
     new, carried_in, carried_out = (TABLE3_ROW_INDEX[k] for k in ("new", "carried_in", "carried_out"))
     for c in range(7):
         outcomes = sum(t3[TABLE3_ROW_INDEX[k]][c] for k in OUTCOME_KEYS)
         if t3[concluded][c] != outcomes:
-            problems.append(Problem("表三", "（七）总计", _col(c),
-                                    f"表三“（七）总计”行“{_col(c)}”列为{t3[concluded][c]}，"
-                                    f"但（一）至（六）各项之和为{outcomes}。"))
+            problems.append(
+                Problem(
+                    "表三",
+                    "（七）总计",
+                    _col(c),
+                    f"表三“（七）总计”行“{_col(c)}”列为{t3[concluded][c]}，但（一）至（六）各项之和为{outcomes}。",
+                )
+            )
         left = t3[new][c] + t3[carried_in][c]
         right = t3[concluded][c] + t3[carried_out][c]
         if left != right:
-            problems.append(Problem(
-                "表三", "一+二 与 （七）+四", _col(c),
-                f"表三“{_col(c)}”列不符合勾稽关系：一、本年新收（{t3[new][c]}）加二、上年结转（{t3[carried_in][c]}）"
-                f"等于{left}，但（七）总计（{t3[concluded][c]}）加四、结转下年度（{t3[carried_out][c]}）等于{right}。"))
+            problems.append(
+                Problem(
+                    "表三",
+                    "一+二 与 （七）+四",
+                    _col(c),
+                    f"表三“{_col(c)}”列不符合勾稽关系：一、本年新收（{t3[new][c]}）加二、上年结转（{t3[carried_in][c]}）"
+                    f"等于{left}，但（七）总计（{t3[concluded][c]}）加四、结转下年度（{t3[carried_out][c]}）等于{right}。",
+                )
+            )
     if previous is not None:
         last = previous["table3"][carried_out]
         for c in range(7):
             if t3[carried_in][c] != last[c]:
-                problems.append(Problem(
-                    "表三", "二、上年结转政府信息公开申请数量", _col(c),
-                    f"表三“二、上年结转政府信息公开申请数量”行“{_col(c)}”列为{t3[carried_in][c]}，"
-                    f"但{previous['year']}年度报告“四、结转下年度继续办理”为{last[c]}，两者应当相等。"))
+                problems.append(
+                    Problem(
+                        "表三",
+                        "二、上年结转政府信息公开申请数量",
+                        _col(c),
+                        f"表三“二、上年结转政府信息公开申请数量”行“{_col(c)}”列为{t3[carried_in][c]}，"
+                        f"但{previous['year']}年度报告“四、结转下年度继续办理”为{last[c]}，两者应当相等。",
+                    )
+                )
     labels = table4_column_labels()
     t4 = data["table4"]
     for g in range(len(TABLE4_GROUPS)):
-        parts = t4[g * 5: g * 5 + 4]
+        parts = t4[g * 5 : g * 5 + 4]
         total = t4[g * 5 + 4]
         if total != sum(parts):
-            problems.append(Problem("表四", "", labels[g * 5 + 4],
-                                    f"表四“{labels[g * 5 + 4]}”为{total}，但结果维持、结果纠正、其他结果、"
-                                    f"尚未审结之和为{sum(parts)}。"))
+            problems.append(
+                Problem(
+                    "表四",
+                    "",
+                    labels[g * 5 + 4],
+                    f"表四“{labels[g * 5 + 4]}”为{total}，但结果维持、结果纠正、其他结果、尚未审结之和为{sum(parts)}。",
+                )
+            )
     for values, where in [(sum(t3, []), "表三"), (t4, "表四")]:
         if any(v < 0 for v in values):
             problems.append(Problem(where, "", "", f"{where}中有负数，件数不能为负。"))
@@ -84,12 +110,17 @@ def run(data: dict, previous: dict | None = None) -> list[Problem]:
             now, before = data["table2"][key], previous["table2"][key]
             expected = before["valid"] + now["issued"] - now["repealed"]
             if now["valid"] != expected:
-                problems.append(Problem(
-                    "表二", label, "现行有效件数",
-                    f"表二“{label}”的现行有效件数为{now['valid']}，按上年度报告推算应为{expected}"
-                    f"（上年现行有效{before['valid']} + 本年制发{now['issued']} − 本年废止{now['repealed']}），"
-                    "请核实。",
-                    blocking=False))
+                problems.append(
+                    Problem(
+                        "表二",
+                        label,
+                        "现行有效件数",
+                        f"表二“{label}”的现行有效件数为{now['valid']}，按上年度报告推算应为{expected}"
+                        f"（上年现行有效{before['valid']} + 本年制发{now['issued']} − 本年废止{now['repealed']}），"
+                        "请核实。",
+                        blocking=False,
+                    )
+                )
     return problems
 
 

@@ -121,6 +121,7 @@ def grids(view: dict) -> list[Grid]:
 
 # ---- narrative HTML → paragraphs ------------------------------------------------------------
 
+
 class _Blocks(HTMLParser):
     BLOCKS = {"p", "h2", "h3", "h4", "li", "blockquote", "td", "th", "figcaption"}
 
@@ -163,6 +164,7 @@ def html_blocks(html: str) -> list[tuple[str, str]]:
 
 # ---- Word -----------------------------------------------------------------------------------
 
+
 def _east_asian(run_or_style, name: str, latin: str = LATIN_FONT) -> None:
     from docx.oxml.ns import qn
 
@@ -177,8 +179,9 @@ def _east_asian(run_or_style, name: str, latin: str = LATIN_FONT) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _paragraph(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, align=None,
-               indent: bool = True):
+def _paragraph(
+    doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, align=None, indent: bool = True
+):
     from docx.shared import Pt
 
     p = doc.add_paragraph()
@@ -233,8 +236,11 @@ def to_docx(title: str, data: dict, view: dict) -> bytes:
     doc.styles["Normal"].font.size = Pt(16)
     doc.core_properties.title = title
     _paragraph(doc, title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    _paragraph(doc, "本报告根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和"
-                    f"《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，报告期为{data['year']}年1月1日至12月31日。")
+    _paragraph(
+        doc,
+        "本报告根据《中华人民共和国政府信息公开条例》第四十九条、第五十条和"
+        f"《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）编制，报告期为{data['year']}年1月1日至12月31日。",
+    )
     sections = view["sections"]
 
     def narrative(html: str, empty: str = "（未填写）"):
@@ -251,8 +257,9 @@ def to_docx(title: str, data: dict, view: dict) -> bytes:
         _paragraph(doc, heading, font=HEADING_FONT)
         _docx_table(doc, grid)
         if grid is table_grids[0] and data["table2"].get("source"):
-            _paragraph(doc, f"行政许可、行政处罚、行政强制、行政事业性收费数据来源：{data['table2']['source']}",
-                       size=10.5)
+            _paragraph(
+                doc, f"行政许可、行政处罚、行政强制、行政事业性收费数据来源：{data['table2']['source']}", size=10.5
+            )
     _paragraph(doc, sections[4], font=HEADING_FONT)
     narrative(view["problems"])
     _paragraph(doc, sections[5], font=HEADING_FONT)
@@ -281,8 +288,11 @@ def to_xlsx(title: str, data: dict) -> bytes:
 
     from . import present
 
-    view = {"table2": present.table2_blocks(data), "table3": present.table3_rows(data),
-            "table4": present.table4_cells(data)}
+    view = {
+        "table2": present.table2_blocks(data),
+        "table3": present.table3_rows(data),
+        "table4": present.table4_cells(data),
+    }
     wb = Workbook()
     wb.remove(wb.active)
     thin = Side(style="thin", color="000000")
@@ -299,14 +309,22 @@ def to_xlsx(title: str, data: dict) -> bytes:
                 target.number_format = "0.00"
             else:
                 target.value = value
-            target.alignment = Alignment(horizontal="center" if cell.header and (cell.colspan > 1 or cell.row < 3)
-                                         else ("left" if cell.header else "right"),
-                                         vertical="center", wrap_text=True)
+            target.alignment = Alignment(
+                horizontal="center"
+                if cell.header and (cell.colspan > 1 or cell.row < 3)
+                else ("left" if cell.header else "right"),
+                vertical="center",
+                wrap_text=True,
+            )
             if cell.header:
                 target.font = Font(bold=cell.row < 3 and grid.cols != 4)
             if cell.rowspan > 1 or cell.colspan > 1:
-                ws.merge_cells(start_row=top + cell.row, start_column=1 + cell.col,
-                               end_row=top + cell.row + cell.rowspan - 1, end_column=1 + cell.col + cell.colspan - 1)
+                ws.merge_cells(
+                    start_row=top + cell.row,
+                    start_column=1 + cell.col,
+                    end_row=top + cell.row + cell.rowspan - 1,
+                    end_column=1 + cell.col + cell.colspan - 1,
+                )
             for dr in range(cell.rowspan):
                 for dc in range(cell.colspan):
                     ws.cell(top + cell.row + dr, 1 + cell.col + dc).border = border

@@ -33,8 +33,12 @@ OTHER_MATTERS = [
 
 TABLE2_BLOCKS = [
     # (block title, column headers after 信息内容, rows [(key, label)], columns spanned by one value)
-    ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"],
-     [("rule", "规章"), ("normative", "行政规范性文件")], 1),
+    (
+        "第二十条第（一）项",
+        ["本年制发件数", "本年废止件数", "现行有效件数"],
+        [("rule", "规章"), ("normative", "行政规范性文件")],
+        1,
+    ),
     ("第二十条第（五）项", ["本年处理决定数量"], [("license", "行政许可")], 3),
     ("第二十条第（六）项", ["本年处理决定数量"], [("penalty", "行政处罚"), ("enforcement", "行政强制")], 3),
     ("第二十条第（八）项", ["本年收费金额（单位：万元）"], [("fee", "行政事业性收费")], 3),
@@ -71,10 +75,20 @@ def _outcome_parts(outcome: Outcome) -> tuple[str, str]:
 
 
 def _table3_rows() -> list[Row3]:
-    rows = [Row3("new", "一、本年新收政府信息公开申请数量",
-                 [LabelCell("一、本年新收政府信息公开申请数量", colspan=3, id="t3-r-new")], ["t3-r-new"]),
-            Row3("carried_in", "二、上年结转政府信息公开申请数量",
-                 [LabelCell("二、上年结转政府信息公开申请数量", colspan=3, id="t3-r-carried_in")], ["t3-r-carried_in"])]
+    rows = [
+        Row3(
+            "new",
+            "一、本年新收政府信息公开申请数量",
+            [LabelCell("一、本年新收政府信息公开申请数量", colspan=3, id="t3-r-new")],
+            ["t3-r-new"],
+        ),
+        Row3(
+            "carried_in",
+            "二、上年结转政府信息公开申请数量",
+            [LabelCell("二、上年结转政府信息公开申请数量", colspan=3, id="t3-r-carried_in")],
+            ["t3-r-carried_in"],
+        ),
+    ]
     outcomes = list(Outcome)
     group_sizes: dict[str, int] = {}
     for o in outcomes:
@@ -98,10 +112,22 @@ def _table3_rows() -> list[Row3]:
             cells.append(LabelCell(group, colspan=2, id=f"t3-r-{o.value}"))
             ids = ["t3-g-result", f"t3-r-{o.value}"]
         rows.append(Row3(o.value, o.label, cells, ids))
-    rows.append(Row3("concluded", "（七）总计", [LabelCell("（七）总计", colspan=2, id="t3-r-concluded")],
-                     ["t3-g-result", "t3-r-concluded"]))
-    rows.append(Row3("carried_out", "四、结转下年度继续办理",
-                     [LabelCell("四、结转下年度继续办理", colspan=3, id="t3-r-carried_out")], ["t3-r-carried_out"]))
+    rows.append(
+        Row3(
+            "concluded",
+            "（七）总计",
+            [LabelCell("（七）总计", colspan=2, id="t3-r-concluded")],
+            ["t3-g-result", "t3-r-concluded"],
+        )
+    )
+    rows.append(
+        Row3(
+            "carried_out",
+            "四、结转下年度继续办理",
+            [LabelCell("四、结转下年度继续办理", colspan=3, id="t3-r-carried_out")],
+            ["t3-r-carried_out"],
+        )
+    )
     return rows
 
 

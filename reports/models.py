@@ -21,18 +21,32 @@ from disclosures.models import DisclosureItem, Organization
 class YearlyFigures(models.Model):
     """Table 二 figures the portal cannot count itself (第二十条第（五）（六）（八）项)."""
 
-    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.PROTECT,
-                                     related_name="yearly_figures")
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="yearly_figures"
+    )
     year = models.PositiveIntegerField("年度", validators=[MinValueValidator(2008)])
     license_decisions = models.PositiveIntegerField("行政许可：本年处理决定数量", default=0)
     penalty_decisions = models.PositiveIntegerField("行政处罚：本年处理决定数量", default=0)
     enforcement_decisions = models.PositiveIntegerField("行政强制：本年处理决定数量", default=0)
-    fee_amount = models.DecimalField("行政事业性收费：本年收费金额（万元）", max_digits=12, decimal_places=2,
-                                     default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
-    source = models.CharField("数据来源", max_length=300,
-                              help_text="如：县政务服务管理局审批系统导出（2026-01-05）；县财政局非税收入系统")
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
+    fee_amount = models.DecimalField(
+        "行政事业性收费：本年收费金额（万元）",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    source = models.CharField(
+        "数据来源", max_length=300, help_text="如：县政务服务管理局审批系统导出（2026-01-05）；县财政局非税收入系统"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="填报人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -46,27 +60,50 @@ class YearlyFigures(models.Model):
 
 
 class AnnualReport(models.Model):
-    organization = models.ForeignKey(Organization, verbose_name="机构", on_delete=models.PROTECT,
-                                     related_name="annual_reports")
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.PROTECT, related_name="annual_reports"
+    )
     year = models.PositiveIntegerField("年度", validators=[MinValueValidator(2008)])
-    overview = models.TextField("一、总体情况", blank=True,
-                                help_text="新建时按本年度数据自动起草，请核对修改（主动公开、依申请公开、政府信息管理、平台建设、监督保障）")
-    problems = models.TextField("五、存在的主要问题及改进情况", blank=True,
-                                help_text="惯例：先写上一年度问题的整改情况，再写本年度存在的问题和改进措施")
-    fee_note = models.TextField("（一）收取信息处理费情况（补充说明）", blank=True,
-                                help_text="收费金额由系统按申请办理记录计算，此处可补充说明")
+    overview = models.TextField(
+        "一、总体情况",
+        blank=True,
+        help_text="新建时按本年度数据自动起草，请核对修改（主动公开、依申请公开、政府信息管理、平台建设、监督保障）",
+    )
+    problems = models.TextField(
+        "五、存在的主要问题及改进情况",
+        blank=True,
+        help_text="惯例：先写上一年度问题的整改情况，再写本年度存在的问题和改进措施",
+    )
+    fee_note = models.TextField(
+        "（一）收取信息处理费情况（补充说明）", blank=True, help_text="收费金额由系统按申请办理记录计算，此处可补充说明"
+    )
     key_points = models.TextField("（二）落实上级年度政务公开工作要点情况", blank=True)
     proposals = models.TextField("（三）人大代表建议和政协委员提案办理结果公开情况", blank=True)
     innovation = models.TextField("（四）政务公开工作创新情况", blank=True)
 
-    item = models.OneToOneField(DisclosureItem, verbose_name="年报信息条目", null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="annual_report", editable=False)
+    item = models.OneToOneField(
+        DisclosureItem,
+        verbose_name="年报信息条目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="annual_report",
+        editable=False,
+    )
     snapshot = models.JSONField("提交时冻结的数据", null=True, blank=True, editable=False)
     generated_at = models.DateTimeField("数据生成时间", null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+", editable=False)
-    contributors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True,
-                                          related_name="+", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 

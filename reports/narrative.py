@@ -35,30 +35,50 @@ def draft_overview(data: dict) -> str:
     text = f"（一）主动公开。{year}年，本机关主动公开政府信息{items['total']}条"
     text += f"，其中{categories}。" if categories else "。"
     if items["total"]:
-        text += (f"在信息形成之日起规定时限内（一般为20个工作日，条例第二十六条）公开的{items['on_time']}条，"
-                 f"占{items['on_time_share']}%。")
-    text += (f"本年制发行政规范性文件{t2['normative']['issued']}件、废止{t2['normative']['repealed']}件，"
-             f"现行有效{t2['normative']['valid']}件。")
+        text += (
+            f"在信息形成之日起规定时限内（一般为20个工作日，条例第二十六条）公开的{items['on_time']}条，"
+            f"占{items['on_time_share']}%。"
+        )
+    text += (
+        f"本年制发行政规范性文件{t2['normative']['issued']}件、废止{t2['normative']['repealed']}件，"
+        f"现行有效{t2['normative']['valid']}件。"
+    )
     parts.append(_p(text))
     row = TABLE3_ROW_INDEX
     answers = data["answers"]
-    text = (f"（二）依申请公开。本年新收政府信息公开申请{t3[row['new']][6]}件，上年结转{t3[row['carried_in']][6]}件；"
-            f"办结{t3[row['concluded']][6]}件")
+    text = (
+        f"（二）依申请公开。本年新收政府信息公开申请{t3[row['new']][6]}件，上年结转{t3[row['carried_in']][6]}件；"
+        f"办结{t3[row['concluded']][6]}件"
+    )
     groups = [f"{label[3:]}{n}件" for label, n in outcome_group_totals(data) if n]
     text += f"，其中{'、'.join(groups)}" if groups else ""
     text += f"；结转下年度继续办理{t3[row['carried_out']][6]}件。"
     if answers["count"]:
-        text += (f"办结申请平均用时{answers['average_workdays']}个工作日，"
-                 f"在20个工作日内答复的{answers['within_limit']}件，占{answers['within_limit_share']}%（条例第三十三条）。")
+        text += (
+            f"办结申请平均用时{answers['average_workdays']}个工作日，"
+            f"在20个工作日内答复的{answers['within_limit']}件，占{answers['within_limit_share']}%（条例第三十三条）。"
+        )
     parts.append(_p(text))
-    parts.append(_p(f"（三）政府信息管理。坚持“先审查、后公开”，全年对拟公开信息进行保密审查"
-                    f"{data['supervision']['secrecy_reviews']}次，落实审核、审批分离制度；政策文件按有效性标注现行有效、"
-                    f"失效或废止。"))
-    parts.append(_p(f"（四）平台建设。依托政府信息公开平台集中发布政府信息，截至{year}年底累计公开信息"
-                    f"{data['supervision']['items_to_date']}条，提供分类目录、全文检索、订阅和依申请公开在线办理。"))
+    parts.append(
+        _p(
+            f"（三）政府信息管理。坚持“先审查、后公开”，全年对拟公开信息进行保密审查"
+            f"{data['supervision']['secrecy_reviews']}次，落实审核、审批分离制度；政策文件按有效性标注现行有效、"
+            f"失效或废止。"
+        )
+    )
+    parts.append(
+        _p(
+            f"（四）平台建设。依托政府信息公开平台集中发布政府信息，截至{year}年底累计公开信息"
+            f"{data['supervision']['items_to_date']}条，提供分类目录、全文检索、订阅和依申请公开在线办理。"
+        )
+    )
     reviews, litigations = t4[4], t4[9] + t4[14]
-    parts.append(_p(f"（五）监督保障。将政府信息公开工作纳入年度工作考核，落实信息公开工作责任。本年度因政府信息公开工作"
-                    f"被申请行政复议{reviews}件、提起行政诉讼{litigations}件。"))
+    parts.append(
+        _p(
+            f"（五）监督保障。将政府信息公开工作纳入年度工作考核，落实信息公开工作责任。本年度因政府信息公开工作"
+            f"被申请行政复议{reviews}件、提起行政诉讼{litigations}件。"
+        )
+    )
     return "".join(parts)
 
 
@@ -71,6 +91,8 @@ def fee_text(data: dict) -> str:
 
 def summary(report, data: dict) -> str:
     t3 = data["table3"]
-    return (f"{report.organization.name}{report.year}年度政府信息公开工作年度报告：主动公开政府信息"
-            f"{data['items']['total']}条，新收政府信息公开申请{t3[TABLE3_ROW_INDEX['new']][6]}件，"
-            f"办结{t3[TABLE3_ROW_INDEX['concluded']][6]}件。")
+    return (
+        f"{report.organization.name}{report.year}年度政府信息公开工作年度报告：主动公开政府信息"
+        f"{data['items']['total']}条，新收政府信息公开申请{t3[TABLE3_ROW_INDEX['new']][6]}件，"
+        f"办结{t3[TABLE3_ROW_INDEX['concluded']][6]}件。"
+    )

@@ -31,12 +31,20 @@ def table2_blocks(data: dict) -> list[dict]:
                 values = [t2[key][col] for col, _ in TABLE2_POLICY_COLUMNS]
             else:
                 values = [t2[key]]
-            cells = [{"value": v, "colspan": span, "headers": " ".join([block_id, head_ids[i], row_id])}
-                     for i, v in enumerate(values)]
+            cells = [
+                {"value": v, "colspan": span, "headers": " ".join([block_id, head_ids[i], row_id])}
+                for i, v in enumerate(values)
+            ]
             out_rows.append({"id": row_id, "label": label, "key": key, "cells": cells})
-        blocks.append({"id": block_id, "title": title,
-                       "headers": [{"text": h, "colspan": span, "id": head_ids[i]} for i, h in enumerate(headers)],
-                       "content_id": f"{block_id}-content", "rows": out_rows})
+        blocks.append(
+            {
+                "id": block_id,
+                "title": title,
+                "headers": [{"text": h, "colspan": span, "id": head_ids[i]} for i, h in enumerate(headers)],
+                "content_id": f"{block_id}-content",
+                "rows": out_rows,
+            }
+        )
     return blocks
 
 
@@ -59,17 +67,25 @@ def table4_cells(data: dict) -> list[dict]:
 
 
 def comparison(data: dict) -> list[dict]:
-    return [{"label": label, "current": data["current"][key], "previous": data["previous"][key]}
-            for key, label in KEY_FIGURE_LABELS]
+    return [
+        {"label": label, "current": data["current"][key], "previous": data["previous"][key]}
+        for key, label in KEY_FIGURE_LABELS
+    ]
 
 
 def other_matters(report, data: dict) -> list[dict]:
     texts = {"fee": "", "key_points": "", "proposals": "", "innovation": ""}
     if report is not None:
-        texts = {"fee": report.fee_note, "key_points": report.key_points, "proposals": report.proposals,
-                 "innovation": report.innovation}
-    return [{"key": key, "title": title, "html": texts[key],
-             "computed": narrative.fee_text(data) if key == "fee" else ""} for key, title in OTHER_MATTERS]
+        texts = {
+            "fee": report.fee_note,
+            "key_points": report.key_points,
+            "proposals": report.proposals,
+            "innovation": report.innovation,
+        }
+    return [
+        {"key": key, "title": title, "html": texts[key], "computed": narrative.fee_text(data) if key == "fee" else ""}
+        for key, title in OTHER_MATTERS
+    ]
 
 
 def view_model(report, data: dict) -> dict:

@@ -51,6 +51,7 @@ def _datetime_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
 
 # ---- table 二 -------------------------------------------------------------------------------
 
+
 def _scoped(qs, organization, lookup: str = "organization"):
     """Restrict to one organization, to a set of them (the county aggregate of published reports),
     or not at all (None)."""
@@ -64,22 +65,33 @@ def _scoped(qs, organization, lookup: str = "organization"):
 def table2_policies(organization: Organization | None, year: int) -> dict[str, dict[str, int]]:
     start, end = year_bounds(year)
     qs = DisclosureItem.objects.published().filter(
-        kind=ItemKind.POLICY, policy__doc_type__in=[PolicyDetail.DocType.RULE, PolicyDetail.DocType.NORMATIVE])
+        kind=ItemKind.POLICY, policy__doc_type__in=[PolicyDetail.DocType.RULE, PolicyDetail.DocType.NORMATIVE]
+    )
     qs = _scoped(qs, organization)
     repeal, expiry = "policy__repeal_date", "policy__expiry_date"
-    not_ceased_by_end = (Q(**{f"{repeal}__isnull": True}) | Q(**{f"{repeal}__gt": end})) & \
-        (Q(**{f"{expiry}__isnull": True}) | Q(**{f"{expiry}__gt": end}))
+    not_ceased_by_end = (Q(**{f"{repeal}__isnull": True}) | Q(**{f"{repeal}__gt": end})) & (
+        Q(**{f"{expiry}__isnull": True}) | Q(**{f"{expiry}__gt": end})
+    )
     # 有效性 says 废止/失效 but no date was recorded: not in force, and no year to count it in.
-    has_validity = Q(validity=DisclosureItem.Validity.VALID) | Q(validity="") | \
-        Q(**{f"{repeal}__isnull": False}) | Q(**{f"{expiry}__isnull": False})
+    has_validity = (
+        Q(validity=DisclosureItem.Validity.VALID)
+        | Q(validity="")
+        | Q(**{f"{repeal}__isnull": False})
+        | Q(**{f"{expiry}__isnull": False})
+    )
     ceased_by_end = Q(**{f"{repeal}__lte": end}) | Q(**{f"{expiry}__lte": end})
-    not_ceased_before_start = (Q(**{f"{repeal}__isnull": True}) | Q(**{f"{repeal}__gte": start})) & \
-        (Q(**{f"{expiry}__isnull": True}) | Q(**{f"{expiry}__gte": start}))
-    rows = qs.values("policy__doc_type").annotate(
-        issued=Count("id", filter=Q(written_date__gte=start, written_date__lte=end)),
-        repealed=Count("id", filter=ceased_by_end & not_ceased_before_start),
-        valid=Count("id", filter=Q(written_date__lte=end) & not_ceased_by_end & has_validity),
-    ).order_by()
+    not_ceased_before_start = (Q(**{f"{repeal}__isnull": True}) | Q(**{f"{repeal}__gte": start})) & (
+        Q(**{f"{expiry}__isnull": True}) | Q(**{f"{expiry}__gte": start})
+    )
+    rows = (
+        qs.values("policy__doc_type")
+        .annotate(
+            issued=Count("id", filter=Q(written_date__gte=start, written_date__lte=end)),
+            repealed=Count("id", filter=ceased_by_end & not_ceased_before_start),
+            valid=Count("id", filter=Q(written_date__lte=end) & not_ceased_by_end & has_validity),
+        )
+        .order_by()
+    )
     result = {key: {"issued": 0, "repealed": 0, "valid": 0} for key in ("rule", "normative")}
     for row in rows:
         result[row["policy__doc_type"]] = {k: row[k] for k in ("issued", "repealed", "valid")}
@@ -88,9 +100,11 @@ def table2_policies(organization: Organization | None, year: int) -> dict[str, d
 
 # ---- table 三 -------------------------------------------------------------------------------
 
+
 def _applications(organization: Organization | None):
     qs = Application.objects.filter(received_date__isnull=False).exclude(
-        status=Application.Status.WITHDRAWN, answered_date__isnull=True)
+        status=Application.Status.WITHDRAWN, answered_date__isnull=True
+    )
     qs = _scoped(qs, organization)
     return qs
 
@@ -104,13 +118,20 @@ def _not_concluded_by(day: datetime.date, *, inclusive: bool) -> Q:
 def table3(organization: Organization | None, year: int) -> list[list[int]]:
     """25 rows × 7 columns (自然人 … 其他, 总计), rows in the order of layout.TABLE3_ROWS."""
     start, end = year_bounds(year)
-    groups = _applications(organization).values("applicant_type", "outcome").annotate(
-        new=Count("id", filter=Q(received_date__gte=start, received_date__lte=end)),
-        carried_in=Count("id", filter=Q(received_date__lt=start) & _not_concluded_by(start, inclusive=False)),
-        concluded=Count("id", filter=Q(received_date__lte=end, answered_date__gte=start, answered_date__lte=end)
-                        & ~Q(outcome="")),
-        carried_out=Count("id", filter=Q(received_date__lte=end) & _not_concluded_by(end, inclusive=True)),
-    ).order_by()
+    groups = (
+        _applications(organization)
+        .values("applicant_type", "outcome")
+        .annotate(
+            new=Count("id", filter=Q(received_date__gte=start, received_date__lte=end)),
+            carried_in=Count("id", filter=Q(received_date__lt=start) & _not_concluded_by(start, inclusive=False)),
+            concluded=Count(
+                "id",
+                filter=Q(received_date__lte=end, answered_date__gte=start, answered_date__lte=end) & ~Q(outcome=""),
+            ),
+            carried_out=Count("id", filter=Q(received_date__lte=end) & _not_concluded_by(end, inclusive=True)),
+        )
+        .order_by()
+    )
     columns = [key for key, _ in APPLICANT_COLUMNS[:-1]]
     table = [[0] * 7 for _ in TABLE3_ROWS]
     for g in groups:
@@ -132,6 +153,7 @@ def table3(organization: Organization | None, year: int) -> list[list[int]]:
 
 # ---- table 四 -------------------------------------------------------------------------------
 
+
 def table4(organization: Organization | None, year: int) -> list[int]:
     """15 numbers: for 复议, 直接起诉, 复议后起诉: 维持, 纠正, 其他, 尚未审结, 总计."""
     start, end = year_bounds(year)
@@ -151,6 +173,7 @@ def table4(organization: Organization | None, year: int) -> list[int]:
 
 
 # ---- figures for 一、总体情况 and the charts --------------------------------------------------
+
 
 class _WorkdayIndex:
     """Working days between two dates in O(1) after one pass over the span (no per-row loops)."""
@@ -185,17 +208,26 @@ def published_items(organization: Organization | None, year: int) -> dict:
     begin, finish = _datetime_bounds(year)
     qs = DisclosureItem.objects.published().filter(published_at__gte=begin, published_at__lt=finish)
     qs = _scoped(qs, organization)
-    by_month = list(qs.annotate(month=ExtractMonth("published_at")).values("category__name", "month")
-                    .annotate(n=Count("id")).order_by())
+    by_month = list(
+        qs.annotate(month=ExtractMonth("published_at"))
+        .values("category__name", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     categories: dict[str, list[int]] = {}
     for row in by_month:
         categories.setdefault(row["category__name"], [0] * 12)[row["month"] - 1] += row["n"]
     ordered = sorted(categories.items(), key=lambda kv: (-sum(kv[1]), kv[0]))
-    timing = list(qs.annotate(day=TruncDate("published_at")).values("written_date", "day", "category__time_limit_days")
-                  .annotate(n=Count("id")).order_by())
+    timing = list(
+        qs.annotate(day=TruncDate("published_at"))
+        .values("written_date", "day", "category__time_limit_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     index = _workday_index([(r["written_date"], r["day"]) for r in timing])
-    on_time = sum(r["n"] for r in timing
-                  if index.between(r["written_date"], r["day"]) <= r["category__time_limit_days"])
+    on_time = sum(
+        r["n"] for r in timing if index.between(r["written_date"], r["day"]) <= r["category__time_limit_days"]
+    )
     total = sum(sum(v) for _, v in ordered)
     return {
         "total": total,
@@ -210,8 +242,14 @@ def answer_times(organization: Organization | None, year: int) -> dict:
     answered within 20 working days (elapsed working days; pauses for 补正 or consultation are not
     deducted here, so this is a conservative figure)."""
     start, end = year_bounds(year)
-    rows = list(_applications(organization).filter(answered_date__gte=start, answered_date__lte=end)
-                .exclude(outcome="").values("received_date", "answered_date").annotate(n=Count("id")).order_by())
+    rows = list(
+        _applications(organization)
+        .filter(answered_date__gte=start, answered_date__lte=end)
+        .exclude(outcome="")
+        .values("received_date", "answered_date")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     index = _workday_index([(r["received_date"], r["answered_date"]) for r in rows])
     count = sum(r["n"] for r in rows)
     if not count:
@@ -219,8 +257,12 @@ def answer_times(organization: Organization | None, year: int) -> dict:
     spans = [(max(index.between(r["received_date"], r["answered_date"]), 0), r["n"]) for r in rows]
     within = sum(n for days, n in spans if days <= ANSWER_LIMIT_WORKDAYS)
     average = Decimal(sum(days * n for days, n in spans)) / count
-    return {"count": count, "average_workdays": str(average.quantize(Decimal("0.1"))),
-            "within_limit": within, "within_limit_share": _share(within, count)}
+    return {
+        "count": count,
+        "average_workdays": str(average.quantize(Decimal("0.1"))),
+        "within_limit": within,
+        "within_limit_share": _share(within, count),
+    }
 
 
 def _share(part: int, whole: int) -> str | None:
@@ -305,6 +347,10 @@ def compute(organization: Organization | None, year: int, *, figures=None) -> di
 def _staff_figures(figures) -> dict:
     if figures is None:
         return {"license": 0, "penalty": 0, "enforcement": 0, "fee": "0.00", "source": ""}
-    return {"license": figures.license_decisions, "penalty": figures.penalty_decisions,
-            "enforcement": figures.enforcement_decisions, "fee": str(figures.fee_amount),
-            "source": figures.source}
+    return {
+        "license": figures.license_decisions,
+        "penalty": figures.penalty_decisions,
+        "enforcement": figures.enforcement_decisions,
+        "fee": str(figures.fee_amount),
+        "source": figures.source,
+    }

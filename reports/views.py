@@ -26,8 +26,9 @@ MIN_YEAR = 2008  # 条例 (2007) in force from 2008-05-01
 class _Context:
     """What one report address resolves to: a stored report, or the county-wide aggregate."""
 
-    def __init__(self, *, year: int, report: AnnualReport | None, organization: Organization | None,
-                 preview: bool, data: dict):
+    def __init__(
+        self, *, year: int, report: AnnualReport | None, organization: Organization | None, preview: bool, data: dict
+    ):
         self.year = year
         self.report = report
         self.organization = organization
@@ -63,9 +64,13 @@ def _resolve(request, year: int, org: str) -> _Context:
     if org == AGGREGATE_SLUG:
         # The county aggregate adds up only organizations whose report of the year is published:
         # nothing that has not been approved reaches the public, not even as a sum.
-        published = list(Organization.objects.filter(
-            pk__in=DisclosureItem.objects.published().filter(
-                kind=ItemKind.ANNUAL_REPORT, annual_report__year=year).values("organization")))
+        published = list(
+            Organization.objects.filter(
+                pk__in=DisclosureItem.objects.published()
+                .filter(kind=ItemKind.ANNUAL_REPORT, annual_report__year=year)
+                .values("organization")
+            )
+        )
         if not published:
             raise Http404("该年度尚无已发布的年度报告")
         key = f"reports-aggregate-{year}-" + "-".join(str(o.pk) for o in published)
@@ -74,16 +79,27 @@ def _resolve(request, year: int, org: str) -> _Context:
             data = tables.compute(published, year, figures=_aggregate_figures(year, published))
             cache.set(key, data, 300)
         return _Context(year=year, report=None, organization=None, preview=False, data=data)
-    report = AnnualReport.objects.select_related("organization", "item").filter(
-        year=year, organization__slug=org).first()
+    report = (
+        AnnualReport.objects.select_related("organization", "item").filter(year=year, organization__slug=org).first()
+    )
     if report is None:
         raise Http404("没有该机构该年度的年度报告")
     if report.is_published:
-        return _Context(year=year, report=report, organization=report.organization, preview=False,
-                        data=report_workflow.report_data(report))
+        return _Context(
+            year=year,
+            report=report,
+            organization=report.organization,
+            preview=False,
+            data=report_workflow.report_data(report),
+        )
     if _is_staff_of(request.user, report.organization):
-        return _Context(year=year, report=report, organization=report.organization, preview=True,
-                        data=report_workflow.report_data(report))
+        return _Context(
+            year=year,
+            report=report,
+            organization=report.organization,
+            preview=True,
+            data=report_workflow.report_data(report),
+        )
     raise Http404("该年度报告尚未发布")
 
 
@@ -103,8 +119,7 @@ class _SumFigures:
 def _aggregate_figures(year: int, organizations):
     from .models import YearlyFigures
 
-    rows = list(YearlyFigures.objects.filter(year=year, organization__in=organizations).select_related(
-        "organization"))
+    rows = list(YearlyFigures.objects.filter(year=year, organization__in=organizations).select_related("organization"))
     return _SumFigures(rows) if rows else None
 
 
@@ -116,15 +131,25 @@ def _private(response: HttpResponse, ctx: _Context) -> HttpResponse:
 
 @require_safe
 def report_list(request):
-    reports = list(AnnualReport.objects.filter(item__in=DisclosureItem.objects.published())
-                   .select_related("organization", "item").order_by("-year", "organization__order", "organization_id"))
+    reports = list(
+        AnnualReport.objects.filter(item__in=DisclosureItem.objects.published())
+        .select_related("organization", "item")
+        .order_by("-year", "organization__order", "organization_id")
+    )
     years: dict[int, list[AnnualReport]] = {}
     for report in reports:
         years.setdefault(report.year, []).append(report)
-    historic = list(DisclosureItem.objects.published().filter(kind=ItemKind.ANNUAL_REPORT, annual_report__isnull=True)
-                    .select_related("organization").order_by("-published_at"))
-    return render(request, "reports/index.html", {"years": sorted(years.items(), reverse=True),
-                                                  "historic": historic, "aggregate_slug": AGGREGATE_SLUG})
+    historic = list(
+        DisclosureItem.objects.published()
+        .filter(kind=ItemKind.ANNUAL_REPORT, annual_report__isnull=True)
+        .select_related("organization")
+        .order_by("-published_at")
+    )
+    return render(
+        request,
+        "reports/index.html",
+        {"years": sorted(years.items(), reverse=True), "historic": historic, "aggregate_slug": AGGREGATE_SLUG},
+    )
 
 
 @require_safe
@@ -134,10 +159,18 @@ def report_detail(request, year: int, org: str):
     if ctx.report is not None and ctx.preview:
         problems = report_workflow.problems(ctx.report, ctx.data)
     view = present.view_model(ctx.report, ctx.data)
-    response = render(request, "reports/detail.html", {
-        "ctx": ctx, "report": ctx.report, "data": ctx.data, "view": view, "problems": problems,
-        "monthly": charts.monthly_rows(ctx.data),
-    })
+    response = render(
+        request,
+        "reports/detail.html",
+        {
+            "ctx": ctx,
+            "report": ctx.report,
+            "data": ctx.data,
+            "view": view,
+            "problems": problems,
+            "monthly": charts.monthly_rows(ctx.data),
+        },
+    )
     return _private(response, ctx)
 
 
@@ -162,12 +195,20 @@ def _download(ctx: _Context, content: bytes, ext: str, mime: str) -> HttpRespons
 def report_docx(request, year: int, org: str):
     ctx = _resolve(request, year, org)
     view = present.view_model(ctx.report, ctx.data)
-    return _download(ctx, exports.to_docx(ctx.title, ctx.data, view), "docx",
-                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    return _download(
+        ctx,
+        exports.to_docx(ctx.title, ctx.data, view),
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
 
 
 @require_safe
 def report_xlsx(request, year: int, org: str):
     ctx = _resolve(request, year, org)
-    return _download(ctx, exports.to_xlsx(ctx.title, ctx.data), "xlsx",
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(
+        ctx,
+        exports.to_xlsx(ctx.title, ctx.data),
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

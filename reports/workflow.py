@@ -63,8 +63,11 @@ def report_data(report: AnnualReport) -> dict:
 
 def previous_report_data(report: AnnualReport) -> dict | None:
     """Last year's figures as reported: the frozen snapshot of last year's submitted report."""
-    previous = AnnualReport.objects.filter(organization=report.organization, year=report.year - 1,
-                                           snapshot__isnull=False).only("snapshot").first()
+    previous = (
+        AnnualReport.objects.filter(organization=report.organization, year=report.year - 1, snapshot__isnull=False)
+        .only("snapshot")
+        .first()
+    )
     return previous.snapshot if previous else None
 
 
@@ -86,15 +89,20 @@ def annual_report_category() -> Category:
 
 
 def item_body(report: AnnualReport, data: dict) -> str:
-    return render_to_string("reports/_sections.html", {"report": report, "data": data, "for_item": True,
-                                                       "view": present.view_model(report, data)})
+    return render_to_string(
+        "reports/_sections.html",
+        {"report": report, "data": data, "for_item": True, "view": present.view_model(report, data)},
+    )
 
 
 def submit(report: AnnualReport, user, *, request=None) -> AnnualReport:
     """提交审核: the checks must pass; the figures are frozen and the 年度报告 item is submitted."""
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update(of=("self",)).select_related("organization", "item").get(
-            pk=report.pk)
+        report = (
+            AnnualReport.objects.select_for_update(of=("self",))
+            .select_related("organization", "item")
+            .get(pk=report.pk)
+        )
         if not report.is_editable:
             raise WorkflowError(f"“{report.title}”当前状态为“{report.status_label}”，不能提交审核。")
         if not item_workflow.has_role(user, report.organization, R.EDITOR):
@@ -103,8 +111,12 @@ def submit(report: AnnualReport, user, *, request=None) -> AnnualReport:
         _ensure_clean(report, data)
         report.snapshot = data
         report.generated_at = timezone.now()
-        item = report.item or DisclosureItem(organization=report.organization, kind=ItemKind.ANNUAL_REPORT,
-                                             category=annual_report_category(), created_by=report.created_by or user)
+        item = report.item or DisclosureItem(
+            organization=report.organization,
+            kind=ItemKind.ANNUAL_REPORT,
+            category=annual_report_category(),
+            created_by=report.created_by or user,
+        )
         item.title = report.title
         item.written_date = timezone.localdate()
         item.summary = narrative.summary(report, data)
@@ -115,8 +127,14 @@ def submit(report: AnnualReport, user, *, request=None) -> AnnualReport:
         item.contributors.add(user, *report.contributors.all())
         report.item = item
         report.save(update_fields=["snapshot", "generated_at", "item"])
-        record("report.freeze", actor=user, obj=report, reason="提交审核时冻结数据",
-               data={"generated_at": report.generated_at.isoformat()}, request=request)
+        record(
+            "report.freeze",
+            actor=user,
+            obj=report,
+            reason="提交审核时冻结数据",
+            data={"generated_at": report.generated_at.isoformat()},
+            request=request,
+        )
         item_workflow.submit(item, user, request=request)
     return report
 
@@ -166,8 +184,9 @@ def guard_publication(item: DisclosureItem) -> None:
     if report is None:
         return
     if report.snapshot is None:
-        raise WorkflowError(f"“{report.title}”须在“政府信息公开工作年度报告”中提交审核"
-                            "（冻结数据并通过校验）后才能发布。")
+        raise WorkflowError(
+            f"“{report.title}”须在“政府信息公开工作年度报告”中提交审核（冻结数据并通过校验）后才能发布。"
+        )
     found = checks.blocking(problems(report, report.snapshot))
     if found:
         raise WorkflowError(checks.explain(found))
@@ -182,9 +201,15 @@ def overdue_warnings(user, today: datetime.date | None = None) -> list[str]:
     organizations = list(user_organizations(user))
     if not organizations:
         return []
-    published = set(DisclosureItem.objects.published().filter(
-        kind=ItemKind.ANNUAL_REPORT, annual_report__year=year, organization__in=organizations,
-    ).values_list("organization_id", flat=True))
+    published = set(
+        DisclosureItem.objects.published()
+        .filter(
+            kind=ItemKind.ANNUAL_REPORT,
+            annual_report__year=year,
+            organization__in=organizations,
+        )
+        .values_list("organization_id", flat=True)
+    )
     deadline = datetime.date(today.year, 1, 31)
     warnings = []
     for org in organizations:
@@ -192,9 +217,13 @@ def overdue_warnings(user, today: datetime.date | None = None) -> list[str]:
             continue
         if today <= deadline:
             left = (deadline - today).days
-            warnings.append(f"{org.name}{year}年度政府信息公开工作年度报告尚未发布，须在{today.year}年1月31日前"
-                            f"向社会公布（条例第四十九条），还剩{left}天。")
+            warnings.append(
+                f"{org.name}{year}年度政府信息公开工作年度报告尚未发布，须在{today.year}年1月31日前"
+                f"向社会公布（条例第四十九条），还剩{left}天。"
+            )
         else:
-            warnings.append(f"{org.name}{year}年度政府信息公开工作年度报告尚未发布，已超过{today.year}年1月31日的"
-                            f"法定期限（条例第四十九条），请尽快完成审核发布。")
+            warnings.append(
+                f"{org.name}{year}年度政府信息公开工作年度报告尚未发布，已超过{today.year}年1月31日的"
+                f"法定期限（条例第四十九条），请尽快完成审核发布。"
+            )
     return warnings

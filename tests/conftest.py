@@ -43,10 +43,12 @@ class Builder:
         self.org = self.organization("测试县民政局", "csmzj", "01526257-2", "{code_raw}-/{year}-{mmdd}{seq:03d}")
         self.other_org = self.organization("测试县财政局", "csczj", "01526261-0")
         self.root = Category.objects.create(code="fdzdgk", name="法定主动公开内容", home_panel=False)
-        self.category = Category.objects.create(code="shjz", name="社会救助", parent=self.root,
-                                                kind="social_assistance", home_panel=True)
-        self.policy_category = Category.objects.create(code="zcwj", name="政策文件", parent=self.root, kind="policy",
-                                                       home_panel=True)
+        self.category = Category.objects.create(
+            code="shjz", name="社会救助", parent=self.root, kind="social_assistance", home_panel=True
+        )
+        self.policy_category = Category.objects.create(
+            code="zcwj", name="政策文件", parent=self.root, kind="policy", home_panel=True
+        )
         self.editor = self.user("editor", "editor")
         self.reviewer = self.user("reviewer", "reviewer")
         self.leader = self.user("leader", "leader")
@@ -55,9 +57,16 @@ class Builder:
     def organization(self, name, slug, code, template="{code}/{year}-{seq:05d}"):
         from disclosures.models import Organization
 
-        return Organization.objects.create(name=name, short_name=name[2:], slug=slug, code=code,
-                                           index_template=template, phone="0875-1234567",
-                                           office_address="测试县测试路1号", postcode="678300")
+        return Organization.objects.create(
+            name=name,
+            short_name=name[2:],
+            slug=slug,
+            code=code,
+            index_template=template,
+            phone="0875-1234567",
+            office_address="测试县测试路1号",
+            postcode="678300",
+        )
 
     def user(self, username, role=None, org=None, **extra):
         from django.contrib.auth import get_user_model
@@ -65,23 +74,39 @@ class Builder:
 
         from disclosures.models import Membership
 
-        user = get_user_model().objects.create_user(username, password="pw-123456", is_staff=True,
-                                                    email=f"{username}@example.com", **extra)
+        user = get_user_model().objects.create_user(
+            username, password="pw-123456", is_staff=True, email=f"{username}@example.com", **extra
+        )
         user.user_permissions.set(Permission.objects.filter(content_type__app_label="disclosures"))
         if role:
-            for organization in ([org] if org else [self.org, self.other_org]):
+            for organization in [org] if org else [self.org, self.other_org]:
                 Membership.objects.create(user=user, organization=organization, role=role)
         return user
 
-    def item(self, title=None, *, state="published", org=None, category=None, body="<p>正文内容</p>",
-             written=datetime.date(2026, 3, 2), **fields):
+    def item(
+        self,
+        title=None,
+        *,
+        state="published",
+        org=None,
+        category=None,
+        body="<p>正文内容</p>",
+        written=datetime.date(2026, 3, 2),
+        **fields,
+    ):
         from disclosures import workflow
         from disclosures.models import DisclosureItem
 
         title = title or f"测试信息{next(_counter)}"
-        item = DisclosureItem.objects.create(organization=org or self.org, category=category or self.category,
-                                             title=title, body=body, written_date=written,
-                                             created_by=self.editor, **fields)
+        item = DisclosureItem.objects.create(
+            organization=org or self.org,
+            category=category or self.category,
+            title=title,
+            body=body,
+            written_date=written,
+            created_by=self.editor,
+            **fields,
+        )
         item.contributors.add(self.editor)
         if state == "draft":
             return item
@@ -111,9 +136,14 @@ def build(db):
 def site_profile(db):
     from portal.models import SiteProfile
 
-    return SiteProfile.objects.create(site_name="测试县政府信息公开平台", sponsor="测试县人民政府办公室",
-                                      site_code="5305230001", icp_number="滇ICP备05001234号-1",
-                                      psb_number="滇公网安备 53052302000001号", phone="0875-1234567")
+    return SiteProfile.objects.create(
+        site_name="测试县政府信息公开平台",
+        sponsor="测试县人民政府办公室",
+        site_code="5305230001",
+        icp_number="滇ICP备05001234号-1",
+        psb_number="滇公网安备 53052302000001号",
+        phone="0875-1234567",
+    )
 
 
 def on_postgres() -> bool:

@@ -41,35 +41,47 @@ EXPECTED_TABLE3 = {
 }
 # 复议: 维持, 纠正, 其他, 尚未审结, 总计 | 直接起诉: … | 复议后起诉: …
 EXPECTED_TABLE4 = [1, 1, 0, 1, 3, 0, 0, 1, 1, 2, 1, 0, 0, 0, 1]
-EXPECTED_TABLE2 = {"rule": {"issued": 1, "repealed": 1, "valid": 1},
-                   "normative": {"issued": 1, "repealed": 1, "valid": 2}}
+EXPECTED_TABLE2 = {
+    "rule": {"issued": 1, "repealed": 1, "valid": 1},
+    "normative": {"issued": 1, "repealed": 1, "valid": 2},
+}
 
 
 def application(org, applicant_type, received=None, answered=None, outcome="", status=None):
     from info_requests.models import Application
 
     if status is None:
-        status = Application.Status.ANSWERED if answered and outcome else (
-            Application.Status.RECEIVED if received else Application.Status.SUBMITTED)
+        status = (
+            Application.Status.ANSWERED
+            if answered and outcome
+            else (Application.Status.RECEIVED if received else Application.Status.SUBMITTED)
+        )
     return Application.objects.create(
-        organization=org, tracking_code=f"T{next(_codes):08d}", applicant_type=applicant_type,
-        applicant_name="申请人", info_title="某政府信息", received_date=received, answered_date=answered,
-        outcome=outcome, status=status)
+        organization=org,
+        tracking_code=f"T{next(_codes):08d}",
+        applicant_type=applicant_type,
+        applicant_name="申请人",
+        info_title="某政府信息",
+        received_date=received,
+        answered_date=answered,
+        outcome=outcome,
+        status=status,
+    )
 
 
 def appeal(org, kind, filed, result="pending", concluded=None):
     from info_requests.models import Appeal
 
-    return Appeal.objects.create(organization=org, kind=kind, filed_date=filed, result=result,
-                                 concluded_date=concluded)
+    return Appeal.objects.create(organization=org, kind=kind, filed_date=filed, result=result, concluded_date=concluded)
 
 
 def policy(build, title, written, doc_type, *, state="published", repeal=None, expiry=None, org=None):
     from disclosures.models import PolicyDetail
 
     validity = "repealed" if repeal else ("expired" if expiry else "valid")
-    item = build.item(title, state=state, org=org, category=build.policy_category, kind="policy",
-                      written=written, validity=validity)
+    item = build.item(
+        title, state=state, org=org, category=build.policy_category, kind="policy", written=written, validity=validity
+    )
     PolicyDetail.objects.create(item=item, doc_type=doc_type, repeal_date=repeal, expiry_date=expiry)
     return item
 

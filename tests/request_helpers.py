@@ -33,13 +33,27 @@ def grant_request_permissions(*users):
         user.user_permissions.add(*perms)
 
 
-def application(build, received: datetime.date | None = datetime.date(2026, 3, 2), *, org=None, user=None,
-                phone="13908751234", **fields) -> Application:
+def application(
+    build,
+    received: datetime.date | None = datetime.date(2026, 3, 2),
+    *,
+    org=None,
+    user=None,
+    phone="13908751234",
+    **fields,
+) -> Application:
     n = next(_n)
-    app = Application(organization=org or build.org, applicant_type=fields.pop("applicant_type", "natural"),
-                      applicant_name=fields.pop("applicant_name", f"申请人{n}"), id_type="resident_id",
-                      id_number=resident_id(n), phone=phone, email=f"a{n}@example.com",
-                      info_title=fields.pop("info_title", f"所需信息{n}"), **fields)
+    app = Application(
+        organization=org or build.org,
+        applicant_type=fields.pop("applicant_type", "natural"),
+        applicant_name=fields.pop("applicant_name", f"申请人{n}"),
+        id_type="resident_id",
+        id_number=resident_id(n),
+        phone=phone,
+        email=f"a{n}@example.com",
+        info_title=fields.pop("info_title", f"所需信息{n}"),
+        **fields,
+    )
     if received is None:
         return handling.submit_online(app)
     app.channel = Application.Channel.LETTER
@@ -48,10 +62,19 @@ def application(build, received: datetime.date | None = datetime.date(2026, 3, 2
 
 def form_data(**overrides) -> dict:
     data = {
-        "kind": "natural", "applicant_name": "王某某", "id_type": "resident_id", "id_number": VALID_ID,
-        "phone": "13908751234", "email": "wang@example.com", "address": "龙陵县龙山镇1号", "postcode": "678300",
-        "info_title": "2025年低保资金发放情况", "info_description": "全县汇总数据",
-        "form_preference": "electronic", "delivery": "online", "website": "",
+        "kind": "natural",
+        "applicant_name": "王某某",
+        "id_type": "resident_id",
+        "id_number": VALID_ID,
+        "phone": "13908751234",
+        "email": "wang@example.com",
+        "address": "龙陵县龙山镇1号",
+        "postcode": "678300",
+        "info_title": "2025年低保资金发放情况",
+        "info_description": "全县汇总数据",
+        "form_preference": "electronic",
+        "delivery": "online",
+        "website": "",
     }
     data.update(overrides)
     return data

@@ -21,25 +21,47 @@ def test_staff_see_only_their_organizations_items(client, build):
 
 def test_only_drafts_are_editable_in_place(editor_client, build):
     item = build.item("已发布信息")
-    response = editor_client.post(f"/admin/disclosures/disclosureitem/{item.pk}/change/", {
-        "organization": build.org.pk, "category": build.category.pk, "kind": "general", "title": "篡改标题",
-        "written_date": "2026-03-02", "body": "<p>x</p>",
-    })
+    response = editor_client.post(
+        f"/admin/disclosures/disclosureitem/{item.pk}/change/",
+        {
+            "organization": build.org.pk,
+            "category": build.category.pk,
+            "kind": "general",
+            "title": "篡改标题",
+            "written_date": "2026-03-02",
+            "body": "<p>x</p>",
+        },
+    )
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.title == "已发布信息"
 
 
 def test_editor_creates_a_draft_and_becomes_its_contributor(editor_client, build):
-    response = editor_client.post("/admin/disclosures/disclosureitem/add/", {
-        "organization": build.org.pk, "category": build.category.pk, "kind": "general", "title": "新建信息",
-        "written_date": "2026-03-02", "body": "<p>正文<script>x</script></p>", "status": "published",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "social_assistance-TOTAL_FORMS": "0", "social_assistance-INITIAL_FORMS": "0",
-        "policy-TOTAL_FORMS": "0", "policy-INITIAL_FORMS": "0", "budget-TOTAL_FORMS": "0",
-        "budget-INITIAL_FORMS": "0", "procurement-TOTAL_FORMS": "0", "procurement-INITIAL_FORMS": "0",
-        "elderly_care-TOTAL_FORMS": "0", "elderly_care-INITIAL_FORMS": "0",
-    })
+    response = editor_client.post(
+        "/admin/disclosures/disclosureitem/add/",
+        {
+            "organization": build.org.pk,
+            "category": build.category.pk,
+            "kind": "general",
+            "title": "新建信息",
+            "written_date": "2026-03-02",
+            "body": "<p>正文<script>x</script></p>",
+            "status": "published",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "social_assistance-TOTAL_FORMS": "0",
+            "social_assistance-INITIAL_FORMS": "0",
+            "policy-TOTAL_FORMS": "0",
+            "policy-INITIAL_FORMS": "0",
+            "budget-TOTAL_FORMS": "0",
+            "budget-INITIAL_FORMS": "0",
+            "procurement-TOTAL_FORMS": "0",
+            "procurement-INITIAL_FORMS": "0",
+            "elderly_care-TOTAL_FORMS": "0",
+            "elderly_care-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     item = DisclosureItem.objects.get(title="新建信息")
     assert item.status == "draft"  # a forged state field is ignored
@@ -50,10 +72,17 @@ def test_editor_creates_a_draft_and_becomes_its_contributor(editor_client, build
 def test_editor_cannot_create_items_for_another_organization(client, build):
     editor_client = client
     editor_client.force_login(build.user("only_a", "editor", org=build.org))
-    response = editor_client.post("/admin/disclosures/disclosureitem/add/", {
-        "organization": build.other_org.pk, "category": build.category.pk, "kind": "general", "title": "越权",
-        "written_date": "2026-03-02", "body": "<p>x</p>",
-    })
+    response = editor_client.post(
+        "/admin/disclosures/disclosureitem/add/",
+        {
+            "organization": build.other_org.pk,
+            "category": build.category.pk,
+            "kind": "general",
+            "title": "越权",
+            "written_date": "2026-03-02",
+            "body": "<p>x</p>",
+        },
+    )
     assert response.status_code == 200  # form error, nothing saved
     assert not DisclosureItem.objects.filter(title="越权").exists()
 

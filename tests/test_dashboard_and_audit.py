@@ -66,8 +66,9 @@ def test_admin_index_shows_the_dashboard(client, build):
 
 def test_login_failure_is_audited_without_the_password(client, db):
     get_user_model().objects.create_user("clerk", password="right-password", is_staff=True)
-    client.post("/admin/login/?next=/admin/", {"username": "clerk", "password": "wrong-Secret-123"},
-                REMOTE_ADDR="203.0.113.9")
+    client.post(
+        "/admin/login/?next=/admin/", {"username": "clerk", "password": "wrong-Secret-123"}, REMOTE_ADDR="203.0.113.9"
+    )
     entry = AuditEntry.objects.get(action="auth.login_failed")
     assert entry.data == {"username": "clerk"} and "clerk" in entry.reason
     assert entry.ip_address == "203.0.113.9"

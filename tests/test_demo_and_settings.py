@@ -21,8 +21,13 @@ def test_demo_publishes_the_seed_report_with_its_index_number(demo, client):
     assert item.organization.name == "龙陵县民政局"
     assert item.category.name == "政府信息公开年报"
     html = client.get(item.get_absolute_url()).content.decode()
-    for text in ("01526257-2-/2016-1230002", "龙陵县民政局", "政府信息公开年报", "2016-12-30",
-                 "统一认识,加强领导,确保政务公开落到实处"):
+    for text in (
+        "01526257-2-/2016-1230002",
+        "龙陵县民政局",
+        "政府信息公开年报",
+        "2016-12-30",
+        "统一认识,加强领导,确保政务公开落到实处",
+    ):
         assert text in html
 
 
@@ -30,7 +35,14 @@ def test_demo_covers_every_kind_and_workflow_state(demo):
     published = DisclosureItem.objects.published()
     assert published.count() >= 30
     assert set(published.values_list("kind", flat=True)) >= {
-        "general", "policy", "budget", "procurement", "social_assistance", "elderly_care", "annual_report"}
+        "general",
+        "policy",
+        "budget",
+        "procurement",
+        "social_assistance",
+        "elderly_care",
+        "annual_report",
+    }
     states = set(DisclosureItem.objects.values_list("status", flat=True))
     assert states >= {"draft", "pending_review", "pending_approval", "scheduled", "published", "withdrawn"}
     assert DisclosureItem.objects.exclude(return_reason="").exists()
@@ -56,24 +68,42 @@ def test_demo_public_pages_answer(demo, client):
 
 
 def test_production_settings_pass_check_deploy():
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env.update(SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-0123456789!",
-               ALLOWED_HOSTS="www.longling.gov.cn", DEBUG="0", SECURE_HSTS_PRELOAD="1")
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-0123456789!",
+        ALLOWED_HOSTS="www.longling.gov.cn",
+        DEBUG="0",
+        SECURE_HSTS_PRELOAD="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_wsgi_refuses_to_start_without_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
-    result = subprocess.run([sys.executable, "-c", "import portal.wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
 def test_no_migrations_missing():
-    result = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-                            cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"},
+    )
     assert result.returncode == 0, result.stdout

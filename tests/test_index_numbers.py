@@ -32,11 +32,14 @@ def test_sequences_are_per_organization(build):
     assert index_numbers.allocate(build.org, day).endswith("0305001")
 
 
-@pytest.mark.parametrize("template,message", [
-    ("{code}/{year}", "流水号"),
-    ("{code}/{yr}-{seq}", "未知占位符"),
-    ("{code}/{year}-{seq:05q}", "格式错误"),
-])
+@pytest.mark.parametrize(
+    "template,message",
+    [
+        ("{code}/{year}", "流水号"),
+        ("{code}/{yr}-{seq}", "未知占位符"),
+        ("{code}/{year}-{seq:05q}", "格式错误"),
+    ],
+)
 def test_bad_templates_are_refused_in_chinese(template, message):
     with pytest.raises(ValidationError, match=message):
         index_numbers.validate_template(template)

@@ -25,8 +25,18 @@ IDS = [with_check(b) for b in ID_BASES]
 CARD = "6217001234567890122"  # 19 digits
 assert pii.luhn_ok(CARD)
 
-ROSTER_HEADER = ["序号", "乡镇", "村（社区）", "户主姓名", "身份证号码", "家庭人口", "保障金额（元/月）", "联系电话",
-                 "银行卡号", "备注"]
+ROSTER_HEADER = [
+    "序号",
+    "乡镇",
+    "村（社区）",
+    "户主姓名",
+    "身份证号码",
+    "家庭人口",
+    "保障金额（元/月）",
+    "联系电话",
+    "银行卡号",
+    "备注",
+]
 
 
 def roster_rows():
@@ -82,8 +92,9 @@ def roster_pdf() -> bytes:
 
 
 def attach(item, name, data, file_type):
-    attachment = Attachment(item=item, original_name=name, size=len(data), file_type=file_type,
-                            content_type="application/octet-stream")
+    attachment = Attachment(
+        item=item, original_name=name, size=len(data), file_type=file_type, content_type="application/octet-stream"
+    )
     attachment.file.save(name, ContentFile(data), save=False)
     attachment.save()
     return attachment
@@ -119,13 +130,16 @@ def test_masking_keeps_first_six_and_last_four():
     assert pii.mask_text("电话139 1234 5678。") == "电话139****5678。"
 
 
-@pytest.mark.parametrize("name,maker,file_type", [
-    ("低保名单.xlsx", roster_xlsx, "xlsx"),
-    ("低保名单.docx", roster_docx, "docx"),
-    ("低保名单.csv", roster_csv, "csv"),
-    ("低保名单.txt", roster_csv, "txt"),
-    ("低保名单.pdf", roster_pdf, "pdf"),
-])
+@pytest.mark.parametrize(
+    "name,maker,file_type",
+    [
+        ("低保名单.xlsx", roster_xlsx, "xlsx"),
+        ("低保名单.docx", roster_docx, "docx"),
+        ("低保名单.csv", roster_csv, "csv"),
+        ("低保名单.txt", roster_csv, "txt"),
+        ("低保名单.pdf", roster_pdf, "pdf"),
+    ],
+)
 def test_roster_attachment_blocks_submission(build, name, maker, file_type):
     item = build.item("低保对象名单公示", state="draft")
     attach(item, name, maker(), file_type)
@@ -190,13 +204,21 @@ def test_leader_override_with_reason_is_audited_and_lets_it_through(client, buil
     item = build.item(state="draft")
     attach(item, "名单.xlsx", roster_xlsx(), "xlsx")
     client.force_login(build.editor)
-    assert client.post(f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/",
-                       {"reason": "我自己放行"}).status_code == 403  # not a leader
+    assert (
+        client.post(
+            f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/", {"reason": "我自己放行"}
+        ).status_code
+        == 403
+    )  # not a leader
     client.force_login(build.leader)
-    assert client.post(f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/",
-                       {"reason": ""}).status_code == 400
-    response = client.post(f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/",
-                           {"reason": "法院判决要求公开的失信惩戒名单"})
+    assert (
+        client.post(f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/", {"reason": ""}).status_code
+        == 400
+    )
+    response = client.post(
+        f"/admin/disclosures/disclosureitem/{item.pk}/workflow/pii_override/",
+        {"reason": "法院判决要求公开的失信惩戒名单"},
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="item.pii_override", object_id=str(item.pk))
     assert entry.reason == "法院判决要求公开的失信惩戒名单" and entry.actor == build.leader
@@ -212,13 +234,23 @@ def test_editing_after_an_override_cancels_it(client, build):
     item = build.item(state="draft", body=f"<p>{IDS[0]}</p>")
     workflow.override_pii(item, build.leader, reason="惩戒公示")
     client.force_login(build.editor)
-    client.post(f"/admin/disclosures/disclosureitem/{item.pk}/change/", {
-        "organization": build.org.pk, "category": build.category.pk, "kind": "general", "title": "改过的",
-        "written_date": "2026-03-02", "body": f"<p>{IDS[1]}</p>",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "secrecy_reviews-TOTAL_FORMS": "0", "secrecy_reviews-INITIAL_FORMS": "0",
-        "change_notes-TOTAL_FORMS": "0", "change_notes-INITIAL_FORMS": "0",
-    })
+    client.post(
+        f"/admin/disclosures/disclosureitem/{item.pk}/change/",
+        {
+            "organization": build.org.pk,
+            "category": build.category.pk,
+            "kind": "general",
+            "title": "改过的",
+            "written_date": "2026-03-02",
+            "body": f"<p>{IDS[1]}</p>",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+            "secrecy_reviews-TOTAL_FORMS": "0",
+            "secrecy_reviews-INITIAL_FORMS": "0",
+            "change_notes-TOTAL_FORMS": "0",
+            "change_notes-INITIAL_FORMS": "0",
+        },
+    )
     item.refresh_from_db()
     assert item.title == "改过的" and item.pii_override_reason == ""
     with pytest.raises(ValidationError):

@@ -79,8 +79,16 @@ def test_unpublished_items_are_invisible_everywhere(client, build, site_profile,
     att.file.save("a.pdf", ContentFile(b"%PDF-1.4"), save=True)
     assert client.get(secret.get_absolute_url()).status_code == 404
     assert client.get(att.get_absolute_url()).status_code == 404
-    for url in ["/", "/catalog/", "/catalog/fdzdgk/shjz/", "/api/items.json", "/api/items.csv", "/feeds/latest/",
-                "/sitemap-items.xml", f"/search/?q={secret.title}"]:
+    for url in [
+        "/",
+        "/catalog/",
+        "/catalog/fdzdgk/shjz/",
+        "/api/items.json",
+        "/api/items.csv",
+        "/feeds/latest/",
+        "/sitemap-items.xml",
+        f"/search/?q={secret.title}",
+    ]:
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert secret.get_absolute_url() not in body.decode(), url
@@ -97,8 +105,7 @@ def test_withdrawn_item_keeps_its_page_with_banner_and_leaves_lists(client, buil
 
 
 def test_published_attachment_downloads_with_original_name(client, published):
-    att = Attachment(item=published, original_name="名单.pdf", size=8, file_type="pdf",
-                     content_type="application/pdf")
+    att = Attachment(item=published, original_name="名单.pdf", size=8, file_type="pdf", content_type="application/pdf")
     att.file.save("x.pdf", ContentFile(b"%PDF-1.4"), save=True)
     response = client.get(att.get_absolute_url())
     assert response.status_code == 200
@@ -113,8 +120,13 @@ def test_roster_attachment_closes_after_publicity_period(client, build, site_pro
     from disclosures.models import SocialAssistanceDetail
 
     item = build.item("初审名单公示", kind="social_assistance")
-    SocialAssistanceDetail.objects.create(item=item, program="dibao", period="2026年", publicity_start=datetime.date(2026, 1, 1),
-                                          publicity_end=datetime.date(2026, 1, 7))
+    SocialAssistanceDetail.objects.create(
+        item=item,
+        program="dibao",
+        period="2026年",
+        publicity_start=datetime.date(2026, 1, 1),
+        publicity_end=datetime.date(2026, 1, 7),
+    )
     att = Attachment(item=item, original_name="名单.xlsx", size=8, file_type="xlsx", content_type="x")
     att.file.save("x.xlsx", ContentFile(b"PK"), save=True)
     assert client.get(att.get_absolute_url()).status_code == 404
@@ -157,11 +169,22 @@ def test_feeds_and_sitemap(client, published):
 
 
 MALFORMED = [
-    "/?page=abc", "/catalog/fdzdgk/shjz/?page=abc", "/catalog/fdzdgk/shjz/?year=3000x",
+    "/?page=abc",
+    "/catalog/fdzdgk/shjz/?page=abc",
+    "/catalog/fdzdgk/shjz/?year=3000x",
     "/catalog/fdzdgk/shjz/?page=-1&year=%00&organization=%ff%fe&kind=<script>&validity=x",
-    "/catalog/fdzdgk/shjz/?page=99999999999999999999", "/api/items.json?page=abc&year=abc",
-    "/api/items.csv?page=0", "/search/?q=%00&page=x", "/catalog/fdzdgk/shjz/?organization=%00", "/api/items.json?kind=a%00b", "/items/abc/", "/items/99999999/",
-    "/catalog/nonexistent/", "/guide/nope/", "/feeds/catalog/nope/", "/items/1/attachments/999/",
+    "/catalog/fdzdgk/shjz/?page=99999999999999999999",
+    "/api/items.json?page=abc&year=abc",
+    "/api/items.csv?page=0",
+    "/search/?q=%00&page=x",
+    "/catalog/fdzdgk/shjz/?organization=%00",
+    "/api/items.json?kind=a%00b",
+    "/items/abc/",
+    "/items/99999999/",
+    "/catalog/nonexistent/",
+    "/guide/nope/",
+    "/feeds/catalog/nope/",
+    "/items/1/attachments/999/",
     "/search/?q=" + "长" * 5000,
 ]
 
@@ -182,19 +205,30 @@ def test_malformed_page_shows_chinese_message(client, published):
 
 def _fill(build, n):
     for i in range(n):
-        build.item(f"批量信息{i}", category=build.policy_category if i % 2 else build.category,
-                   kind="policy" if i % 2 else "general", validity="valid" if i % 2 else "")
+        build.item(
+            f"批量信息{i}",
+            category=build.policy_category if i % 2 else build.category,
+            kind="policy" if i % 2 else "general",
+            validity="valid" if i % 2 else "",
+        )
 
 
 PAGES = {
-    "/": 5, "/catalog/": 4, "/catalog/fdzdgk/shjz/": 7, "/guide/": 4, "/api/items.json": 4,
-    "/feeds/latest/": 3, "/sitemap-items.xml": 3, "/sitemap/": 3,
+    "/": 5,
+    "/catalog/": 4,
+    "/catalog/fdzdgk/shjz/": 7,
+    "/guide/": 4,
+    "/api/items.json": 4,
+    "/feeds/latest/": 3,
+    "/sitemap-items.xml": 3,
+    "/sitemap/": 3,
 }
 
 
 @pytest.mark.parametrize("path,limit", PAGES.items())
-def test_public_pages_keep_a_fixed_number_of_queries(client, build, site_profile, django_assert_max_num_queries,
-                                                     path, limit):
+def test_public_pages_keep_a_fixed_number_of_queries(
+    client, build, site_profile, django_assert_max_num_queries, path, limit
+):
     _fill(build, 10)
     with django_assert_max_num_queries(limit):
         assert client.get(path).status_code == 200

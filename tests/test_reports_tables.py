@@ -12,8 +12,14 @@ from reports import layout, tables
 from . import reports_data as rd
 
 # The labels of regulations.md §2.1, §2.3–§2.5, copied verbatim from the spec (not from the code).
-SPEC_SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                 "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+SPEC_SECTIONS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 SPEC_TABLE3_LABEL_GRID = [
     ["一、本年新收政府信息公开申请数量"] * 3,
     ["二、上年结转政府信息公开申请数量"] * 3,
@@ -36,7 +42,11 @@ SPEC_TABLE3_LABEL_GRID = [
     ["三、本年度办理结果", "（五）不予处理", "4.无正当理由大量反复申请"],
     ["三、本年度办理结果", "（五）不予处理", "5.要求行政机关确认或重新出具已获取信息"],
     ["三、本年度办理结果", "（六）其他处理", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"],
-    ["三、本年度办理结果", "（六）其他处理", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"],
+    [
+        "三、本年度办理结果",
+        "（六）其他处理",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ],
     ["三、本年度办理结果", "（六）其他处理", "3.其他"],
     ["三、本年度办理结果"] + ["（七）总计"] * 2,
     ["四、结转下年度继续办理"] * 3,
@@ -143,7 +153,14 @@ def test_section_titles_and_outcome_rows_follow_the_national_form():
     assert layout.SECTIONS == SPEC_SECTIONS
     assert len(layout.TABLE3_ROWS) == 25
     assert [key for key, _ in layout.APPLICANT_COLUMNS] == [
-        "natural", "business", "research", "public_interest", "legal_service", "other_org", "total"]
+        "natural",
+        "business",
+        "research",
+        "public_interest",
+        "legal_service",
+        "other_org",
+        "total",
+    ]
 
 
 def test_table3_counts_every_cell_of_the_hand_computed_data(data):
@@ -165,11 +182,23 @@ def test_table2_counts_published_rules_and_normative_documents_by_their_dates(da
 def test_table2_staff_figures_come_from_the_yearly_figures_row(build):
     from reports.models import YearlyFigures
 
-    figures = YearlyFigures.objects.create(organization=build.org, year=2025, license_decisions=12,
-                                           penalty_decisions=3, enforcement_decisions=1, fee_amount="1.25",
-                                           source="审批系统导出")
+    figures = YearlyFigures.objects.create(
+        organization=build.org,
+        year=2025,
+        license_decisions=12,
+        penalty_decisions=3,
+        enforcement_decisions=1,
+        fee_amount="1.25",
+        source="审批系统导出",
+    )
     t2 = tables.compute(build.org, 2025, figures=figures)["table2"]
-    assert (t2["license"], t2["penalty"], t2["enforcement"], t2["fee"], t2["source"]) == (12, 3, 1, "1.25", "审批系统导出")
+    assert (t2["license"], t2["penalty"], t2["enforcement"], t2["fee"], t2["source"]) == (
+        12,
+        3,
+        1,
+        "1.25",
+        "审批系统导出",
+    )
 
 
 def test_next_year_carries_over_exactly_what_this_year_carried_out(data, build):
@@ -187,10 +216,15 @@ def test_answer_times_use_the_work_calendar(data):
     from portal.workcalendar import Calendar
 
     cal = Calendar.load()
-    spans = [(rd.D(2024, 12, 20), rd.D(2025, 1, 10)), (rd.D(2025, 3, 3), rd.D(2025, 3, 20)),
-             (rd.D(2025, 5, 5), rd.D(2025, 6, 1)), (rd.D(2025, 7, 1), rd.D(2025, 7, 15)),
-             (rd.D(2025, 2, 2), rd.D(2025, 2, 10)), (rd.D(2025, 9, 1), rd.D(2025, 9, 30)),
-             (rd.D(2024, 12, 30), rd.D(2025, 12, 31))]
+    spans = [
+        (rd.D(2024, 12, 20), rd.D(2025, 1, 10)),
+        (rd.D(2025, 3, 3), rd.D(2025, 3, 20)),
+        (rd.D(2025, 5, 5), rd.D(2025, 6, 1)),
+        (rd.D(2025, 7, 1), rd.D(2025, 7, 15)),
+        (rd.D(2025, 2, 2), rd.D(2025, 2, 10)),
+        (rd.D(2025, 9, 1), rd.D(2025, 9, 30)),
+        (rd.D(2024, 12, 30), rd.D(2025, 12, 31)),
+    ]
     days = [cal.workdays_between(a, b) for a, b in spans]
     answers = data["answers"]
     assert answers["count"] == 7
@@ -219,13 +253,19 @@ def test_compute_runs_a_fixed_number_of_queries(build, django_assert_max_num_que
     with django_assert_max_num_queries(16):
         tables.compute(build.org, 2025)
     for n in range(30):
-        rd.application(build.org, "natural", rd.D(2025, 1, 1) + datetime.timedelta(days=n),
-                       rd.D(2025, 3, 1) + datetime.timedelta(days=n), "disclose")
+        rd.application(
+            build.org,
+            "natural",
+            rd.D(2025, 1, 1) + datetime.timedelta(days=n),
+            rd.D(2025, 3, 1) + datetime.timedelta(days=n),
+            "disclose",
+        )
     with django_assert_max_num_queries(16):
         tables.compute(build.org, 2025)
 
 
 # ---- rendered tables against the spec, cell for cell ------------------------------------------
+
 
 @pytest.fixture
 def rendered(build, data):
@@ -267,6 +307,10 @@ def test_rendered_table2_has_the_official_blocks(rendered):
 
 def test_rendered_sections_are_all_six_in_order(rendered):
     assert re.findall(r"<h2 id=\"s\d\">(.*?)</h2>", rendered) == SPEC_SECTIONS
-    for title in ["（一）收取信息处理费情况", "（二）落实上级年度政务公开工作要点情况",
-                  "（三）人大代表建议和政协委员提案办理结果公开情况", "（四）政务公开工作创新情况"]:
+    for title in [
+        "（一）收取信息处理费情况",
+        "（二）落实上级年度政务公开工作要点情况",
+        "（三）人大代表建议和政协委员提案办理结果公开情况",
+        "（四）政务公开工作创新情况",
+    ]:
         assert title in rendered

@@ -22,8 +22,15 @@ def nb(build):
 @pytest.fixture
 def published(build, nb, site_profile):
     rd.load(build)
-    YearlyFigures.objects.create(organization=build.org, year=2025, license_decisions=37, penalty_decisions=2,
-                                 enforcement_decisions=1, fee_amount="3.50", source="审批系统导出")
+    YearlyFigures.objects.create(
+        organization=build.org,
+        year=2025,
+        license_decisions=37,
+        penalty_decisions=2,
+        enforcement_decisions=1,
+        fee_amount="3.50",
+        source="审批系统导出",
+    )
     report = rw.create_report(build.org, 2025, build.editor)
     rw.submit(report, build.editor)
     rw.review(report, build.reviewer, secrecy_confirmed=True)
@@ -78,8 +85,15 @@ def test_draft_report_is_not_public_but_staff_preview_it_with_checks(client, bui
 
 
 def test_unknown_years_and_organizations_answer_404_in_chinese(client, published):
-    for url in ["/reports/1999/csmzj/", "/reports/2024/csmzj/", "/reports/2025/nobody/", "/reports/2025/csmzj/charts/pie.svg",
-                "/reports/2030/all/", "/reports/99999999999999999999/all/", "/reports/2025/a.b/"]:
+    for url in [
+        "/reports/1999/csmzj/",
+        "/reports/2024/csmzj/",
+        "/reports/2025/nobody/",
+        "/reports/2025/csmzj/charts/pie.svg",
+        "/reports/2030/all/",
+        "/reports/99999999999999999999/all/",
+        "/reports/2025/a.b/",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
     assert client.post("/reports/2025/csmzj/").status_code == 405
@@ -111,8 +125,11 @@ def test_report_page_query_count_does_not_grow_with_data(client, published, buil
 
 
 def test_charts_are_svg_without_script(client, published):
-    for name, title in [("monthly", "2025年各月主动公开信息数量（按栏目）"), ("outcomes", "2025年政府信息公开申请办理结果"),
-                        ("comparison", "2025年与2024年主要数据对比")]:
+    for name, title in [
+        ("monthly", "2025年各月主动公开信息数量（按栏目）"),
+        ("outcomes", "2025年政府信息公开申请办理结果"),
+        ("comparison", "2025年与2024年主要数据对比"),
+    ]:
         response = client.get(f"/reports/2025/csmzj/charts/{name}.svg")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("image/svg+xml")
@@ -190,10 +207,12 @@ def test_demo_publishes_the_2025_report_of_longling_with_passing_checks(db):
 def test_monthly_chart_folds_small_categories_into_one_series():
     from reports import charts
 
-    data = {"year": 2025, "items": {"by_category": [
-        {"name": f"栏目{i}", "months": [i] + [0] * 11, "total": i} for i in range(8, 0, -1)]}}
+    data = {
+        "year": 2025,
+        "items": {"by_category": [{"name": f"栏目{i}", "months": [i] + [0] * 11, "total": i} for i in range(8, 0, -1)]},
+    }
     series = charts.monthly_series(data)
     assert [s["name"] for s in series] == ["栏目8", "栏目7", "栏目6", "栏目5", "栏目4", "其他栏目"]
     assert series[-1]["total"] == 3 + 2 + 1
     svg = charts.monthly(data)
-    assert "其他栏目（6条）" in svg and 'url(#p-' in svg
+    assert "其他栏目（6条）" in svg and "url(#p-" in svg

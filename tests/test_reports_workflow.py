@@ -35,6 +35,7 @@ def _publish(report, build):
 
 # ---- checks: each rule fails on its own ----------------------------------------------------
 
+
 @pytest.fixture
 def good(build):
     rd.load(build)
@@ -50,8 +51,10 @@ def test_row_total_not_equal_to_its_columns_names_the_row(good):
     bad["table3"][TABLE3_ROW_INDEX["partial"]][6] = 5
     problems = checks.run(bad)
     assert any(p.row.startswith("（二）部分公开") and p.column == "总计" for p in problems)
-    assert "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行的“总计”为5，但自然人至其他各列之和为1。" in \
-        [p.message for p in problems]
+    assert (
+        "表三“（二）部分公开（区分处理的，只计这一情形，不计其他情形）”行的“总计”为5，但自然人至其他各列之和为1。"
+        in [p.message for p in problems]
+    )
 
 
 def test_concluded_total_not_equal_to_outcome_rows(good):
@@ -70,8 +73,10 @@ def test_balance_rule_first_plus_second_equals_seventh_plus_fourth(good):
     bad["table3"][TABLE3_ROW_INDEX["new"]][6] += 1
     problems = checks.run(bad)
     assert [p.column for p in problems] == ["自然人", "总计"]
-    assert problems[0].message == ("表三“自然人”列不符合勾稽关系：一、本年新收（5）加二、上年结转（1）等于6，"
-                                   "但（七）总计（4）加四、结转下年度（1）等于5。")
+    assert problems[0].message == (
+        "表三“自然人”列不符合勾稽关系：一、本年新收（5）加二、上年结转（1）等于6，"
+        "但（七）总计（4）加四、结转下年度（1）等于5。"
+    )
 
 
 def test_carried_in_must_equal_last_years_carried_out(good):
@@ -104,6 +109,7 @@ def test_table2_continuity_is_a_warning_only(good):
 
 # ---- workflow -------------------------------------------------------------------------------
 
+
 def test_new_report_has_an_automatic_overview_draft(report):
     assert "（一）主动公开。2025年" in report.overview
     assert "本年新收政府信息公开申请8件，上年结转2件；办结7件" in report.overview
@@ -121,7 +127,9 @@ def test_approved_report_is_published_as_an_annual_report_item_with_index_number
     assert "三、收到和处理政府信息公开申请情况" in item.body
     from portal.models import AuditEntry
 
-    actions = list(AuditEntry.objects.filter(object_id__in=[str(item.pk), str(report.pk)]).values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id__in=[str(item.pk), str(report.pk)]).values_list("action", flat=True)
+    )
     assert {"report.create", "report.freeze", "item.submit", "item.review", "item.approve"} <= set(actions)
 
 
@@ -146,8 +154,11 @@ def test_author_cannot_approve_and_reviewer_cannot_approve_same_edition(report, 
 
 
 def test_report_with_failing_checks_cannot_be_submitted(report, build):
-    previous = AnnualReport.objects.create(organization=build.org, year=2024, snapshot=copy.deepcopy(
-        rw.live_data(AnnualReport(organization=build.org, year=2024))))
+    previous = AnnualReport.objects.create(
+        organization=build.org,
+        year=2024,
+        snapshot=copy.deepcopy(rw.live_data(AnnualReport(organization=build.org, year=2024))),
+    )
     previous.snapshot["table3"][TABLE3_ROW_INDEX["carried_out"]] = [0, 1, 0, 0, 0, 0, 1]
     previous.save()
     with pytest.raises(WorkflowError) as exc:
@@ -198,6 +209,7 @@ def test_missing_annual_report_catalogue_node_is_explained(build):
 
 
 # ---- dashboard warning ------------------------------------------------------------------
+
 
 def test_dashboard_warns_from_january_until_last_years_report_is_published(report, build):
     jan = datetime.date(2026, 1, 10)

@@ -20,8 +20,11 @@ D = datetime.date
 
 
 def actions(app):
-    return list(AuditEntry.objects.filter(object_id=str(app.pk), object_type="info_requests.Application")
-                .order_by("id").values_list("action", flat=True))
+    return list(
+        AuditEntry.objects.filter(object_id=str(app.pk), object_type="info_requests.Application")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
 
 
 def test_online_application_is_received_on_confirmation(build):
@@ -143,6 +146,7 @@ def test_every_outcome_has_a_template(build):
 
 # ---- admin -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def staff(build):
     grant_request_permissions(build.editor, build.leader)
@@ -189,13 +193,24 @@ def test_admin_handling_buttons_drive_the_functions(client, build, staff):
 
 def test_offline_registration_in_admin(client, build, staff):
     client.force_login(staff)
-    response = client.post(reverse("admin:info_requests_application_add"), {
-        "organization": build.org.pk, "channel": "letter", "received_date": "2026-03-02",
-        "applicant_type": "business", "applicant_name": "某公司", "id_type": "credit_code",
-        "id_number": "91350100M000100Y43", "phone": "0875-6120000", "info_title": "采购合同",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-    })
+    response = client.post(
+        reverse("admin:info_requests_application_add"),
+        {
+            "organization": build.org.pk,
+            "channel": "letter",
+            "received_date": "2026-03-02",
+            "applicant_type": "business",
+            "applicant_name": "某公司",
+            "id_type": "credit_code",
+            "id_number": "91350100M000100Y43",
+            "phone": "0875-6120000",
+            "info_title": "采购合同",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "attachments-TOTAL_FORMS": "0",
+            "attachments-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     app = Application.objects.get()
     assert app.status == "received" and app.received_date == D(2026, 3, 2) and app.tracking_code
@@ -257,9 +272,17 @@ def test_calendar_admin_warns_about_uncovered_years(client, build):
 def test_appeal_saved_in_admin_is_audited(client, build, staff):
     app = application(build, D(2026, 3, 2))
     client.force_login(staff)
-    response = client.post(reverse("admin:info_requests_appeal_add"), {
-        "organization": build.org.pk, "application": app.pk, "kind": "review", "filed_date": "2026-04-01",
-        "result": "corrected", "case_number": "复2026-1"})
+    response = client.post(
+        reverse("admin:info_requests_appeal_add"),
+        {
+            "organization": build.org.pk,
+            "application": app.pk,
+            "kind": "review",
+            "filed_date": "2026-04-01",
+            "result": "corrected",
+            "case_number": "复2026-1",
+        },
+    )
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.concluded_date is not None
@@ -271,11 +294,18 @@ def test_demo_loads_every_outcome_type_and_state(db):
     apps = Application.objects.all()
     assert set(apps.exclude(outcome="").values_list("outcome", flat=True)) == set(Outcome.values)
     assert set(apps.values_list("applicant_type", flat=True)) == {
-        "natural", "business", "research", "public_interest", "legal_service", "other_org"}
+        "natural",
+        "business",
+        "research",
+        "public_interest",
+        "legal_service",
+        "other_org",
+    }
     assert apps.filter(received_date__year=2024, answered_date__year=2025).exists()
     assert apps.filter(received_date__year=2025, answered_date__year=2026).exists()
     assert {"submitted", "received", "correction", "consulting", "fee_pending", "answered"} <= set(
-        apps.values_list("status", flat=True))
+        apps.values_list("status", flat=True)
+    )
     open_ones = deadlines.annotate(apps.filter(status__in=Application.OPEN_STATES))
     assert any(a.deadline.overdue for a in open_ones) and any(a.deadline.due_soon for a in open_ones)
     assert apps.filter(events__kind="extension").exists()
@@ -313,16 +343,34 @@ def test_admin_action_pages_render_and_post(client, build, staff):
     for action in ["correction_notice", "extension", "consultation", "fee_notice", "reply"]:
         assert client.get(url(action)).status_code == 200
     assert client.get(url("payment")).status_code == 302  # not offered in this state
-    response = client.post(url("extension"), {"date": today.isoformat(), "days": "25", "reason": "x",
-                                              "approver": build.leader.pk, "notified_date": today.isoformat()})
+    response = client.post(
+        url("extension"),
+        {
+            "date": today.isoformat(),
+            "days": "25",
+            "reason": "x",
+            "approver": build.leader.pk,
+            "notified_date": today.isoformat(),
+        },
+    )
     assert "20" in response.content.decode()  # max_value message, nothing saved
-    client.post(url("extension"), {"date": today.isoformat(), "days": "10", "reason": "档案多",
-                                   "approver": build.leader.pk, "notified_date": today.isoformat()})
+    client.post(
+        url("extension"),
+        {
+            "date": today.isoformat(),
+            "days": "10",
+            "reason": "档案多",
+            "approver": build.leader.pk,
+            "notified_date": today.isoformat(),
+        },
+    )
     client.post(url("fee_notice"), {"date": today.isoformat(), "method": "page", "quantity": "50"})
     app.refresh_from_db()
     assert app.status == "fee_pending"
     assert list(app.events.values_list("kind", "days", "amount")) == [
-        ("extension", 10, None), ("fee_notice", None, 200)]
+        ("extension", 10, None),
+        ("fee_notice", None, 200),
+    ]
     page = client.get(reverse("admin:info_requests_application_change", args=[app.pk])).content.decode()
     assert "登记缴费" in page and "已延长 10 个工作日" in page
 

@@ -23,6 +23,7 @@ def org_data(build):
 
 # ---- checksums -------------------------------------------------------------------------------
 
+
 def test_resident_id_checksum():
     assert validate_resident_id("11010519491231002x") == VALID_ID
     with pytest.raises(Exception, match="校验位"):
@@ -43,6 +44,7 @@ def test_credit_code_checksum():
 
 # ---- the form --------------------------------------------------------------------------------
 
+
 def test_natural_person_form_is_valid_and_maps_to_table_three_columns(build, org_data):
     form = ApplicationForm(form_data(**org_data))
     assert form.is_valid(), form.errors
@@ -57,22 +59,32 @@ def test_bad_id_number_gets_a_chinese_message(build, org_data):
 
 
 def test_legal_person_needs_subtype_credit_code_and_representative(build, org_data):
-    form = ApplicationForm(form_data(kind="legal", applicant_name="某律师事务所", id_number="91350100M000100Y44",
-                                     **org_data))
+    form = ApplicationForm(
+        form_data(kind="legal", applicant_name="某律师事务所", id_number="91350100M000100Y44", **org_data)
+    )
     assert not form.is_valid()
     assert "请选择法人或其他组织的类别。" in form.errors["org_subtype"]
     assert "请填写法定代表人（负责人）。" in form.errors["legal_representative"]
     assert "统一社会信用代码校验位不正确" in form.errors["id_number"][0]
-    form = ApplicationForm(form_data(kind="legal", org_subtype="legal_service", applicant_name="某律师事务所",
-                                     id_number=VALID_CREDIT_CODE, legal_representative="李某", **org_data))
+    form = ApplicationForm(
+        form_data(
+            kind="legal",
+            org_subtype="legal_service",
+            applicant_name="某律师事务所",
+            id_number=VALID_CREDIT_CODE,
+            legal_representative="李某",
+            **org_data,
+        )
+    )
     assert form.is_valid(), form.errors
     assert form.to_application().applicant_type == "legal_service"
     assert form.cleaned_data["id_type"] == "credit_code"
 
 
 def test_required_fields_phone_and_delivery_checks(build, org_data):
-    form = ApplicationForm(form_data(applicant_name="", phone="12345", delivery="post", address="",
-                                     delivery_extra="x", **org_data))
+    form = ApplicationForm(
+        form_data(applicant_name="", phone="12345", delivery="post", address="", delivery_extra="x", **org_data)
+    )
     assert not form.is_valid()
     assert form.errors["applicant_name"] == ["请填写姓名（法人或其他组织填写名称）。"]
     assert "手机号码" in form.errors["phone"][0]
@@ -93,6 +105,7 @@ def test_form_page_has_no_captcha_and_labels_every_field(client, build, django_a
 
 
 # ---- submission, receipt, abuse protection ----------------------------------------------------
+
 
 def test_submit_gives_a_receipt_with_tracking_code_and_no_identity_number(client, build, org_data):
     response = client.post(APPLY, form_data(**org_data))
@@ -139,6 +152,7 @@ def test_forged_post_gets_a_chinese_message_not_a_500(client, build):
 
 
 # ---- tracking ---------------------------------------------------------------------------------
+
 
 def test_tracking_with_both_factors_shows_status_and_deadline(client, build, django_assert_max_num_queries):
     app = application(build, datetime.date(2026, 3, 2))
@@ -203,8 +217,9 @@ def test_reply_and_attachment_only_after_tracking(client, build, settings):
     handling.draft_reply(app, build.editor, "disclose")
     app.refresh_from_db()
     handling.send_reply(app, build.editor, datetime.date(2026, 3, 20))
-    attachment = ReplyAttachment.objects.create(application=app, original_name="答复.txt", content_type="text/plain",
-                                                file=ContentFile(b"data", name="a.txt"))
+    attachment = ReplyAttachment.objects.create(
+        application=app, original_name="答复.txt", content_type="text/plain", file=ContentFile(b"data", name="a.txt")
+    )
     url = reverse("info_requests:attachment", args=[attachment.pk])
     assert client.get(url).status_code == 404
     html = client.post(TRACK, {"code": app.tracking_code, "phone_last4": "1234"}).content.decode()
@@ -222,19 +237,24 @@ def test_status_page_query_count_does_not_grow_with_data(client, build, django_a
     app.refresh_from_db()
     handling.end_consultation(app, build.editor, datetime.date(2026, 3, 13))
     app.refresh_from_db()
-    handling.extend(app, build.editor, datetime.date(2026, 3, 16), 5, "需要调档", build.leader, datetime.date(2026, 3, 16))
+    handling.extend(
+        app, build.editor, datetime.date(2026, 3, 16), 5, "需要调档", build.leader, datetime.date(2026, 3, 16)
+    )
     with django_assert_max_num_queries(14):
         html = client.post(TRACK, {"code": app.tracking_code, "phone_last4": "1234"}).content.decode()
     assert "延长5个工作日" in html and "依法征求意见" in html
 
 
-@pytest.mark.parametrize("data", [
-    {"organization": "99999999999999999999999", "kind": "natural"},
-    {"applicant_name": "王\x00某", "id_number": "\x00"},
-    {"code": "x" * 500, "phone_last4": "12345"},
-    {"code": "ＡＢＣＤ－ＥＦＧＨ－ＪＫＬＭ", "phone_last4": "１２３４"},
-    {"code": "\x00", "phone_last4": "ab12"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"organization": "99999999999999999999999", "kind": "natural"},
+        {"applicant_name": "王\x00某", "id_number": "\x00"},
+        {"code": "x" * 500, "phone_last4": "12345"},
+        {"code": "ＡＢＣＤ－ＥＦＧＨ－ＪＫＬＭ", "phone_last4": "１２３４"},
+        {"code": "\x00", "phone_last4": "ab12"},
+    ],
+)
 def test_malformed_posts_get_chinese_messages_not_500(client, build, data):
     for url in (APPLY, TRACK):
         response = client.post(url, data)
@@ -247,8 +267,9 @@ def test_name_document_number_or_description_is_enough(build, org_data):
     form = ApplicationForm(form_data(info_title="", info_description="", info_document_number="", **org_data))
     assert not form.is_valid()
     assert form.errors["info_title"] == ["请填写所需信息的名称、文号或其他特征性描述（至少一项）。"]
-    form = ApplicationForm(form_data(info_title="", info_description="", info_document_number="龙民发〔2025〕3号",
-                                     **org_data))
+    form = ApplicationForm(
+        form_data(info_title="", info_description="", info_document_number="龙民发〔2025〕3号", **org_data)
+    )
     assert form.is_valid() and form.to_application().info_title == "龙民发〔2025〕3号"
 
 
@@ -262,8 +283,9 @@ def test_applicant_edits_the_request_before_receipt_only(client, build, org_data
     assert Client().get(edit_url).status_code == 302  # another browser has not unlocked it
     page = client.get(edit_url).content.decode()  # the submitting browser has
     assert "修改申请内容" in page and VALID_ID not in page and "13908751234" not in page
-    html = client.post(edit_url, {"info_title": "2025年特困供养资金", "form_preference": "paper",
-                                  "delivery": "post"}).content.decode()
+    html = client.post(
+        edit_url, {"info_title": "2025年特困供养资金", "form_preference": "paper", "delivery": "post"}
+    ).content.decode()
     assert "申请内容已修改。" in html
     app.refresh_from_db()
     assert app.info_title == "2025年特困供养资金" and app.delivery == "post"

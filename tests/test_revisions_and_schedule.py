@@ -56,15 +56,17 @@ def test_public_keeps_the_live_version_until_the_revision_is_approved(client, bu
 
 def test_approval_updates_details_and_attachments_and_keeps_the_index_number(build, django_capture_on_commit_callbacks):
     item = build.item("低保名单公示", kind="social_assistance")
-    SocialAssistanceDetail.objects.create(item=item, program="dibao", period="2026年10月", households=10,
-                                          amount=Decimal("1000.00"))
+    SocialAssistanceDetail.objects.create(
+        item=item, program="dibao", period="2026年10月", households=10, amount=Decimal("1000.00")
+    )
     kept, dropped = _attach(item, "保留.pdf"), _attach(item, "删除.pdf")
     index_number, published_at = item.index_number, item.published_at
     revision = workflow.start_revision(item, build.editor)
     assert revision.attachments.count() == 2 and revision.detail["households"] == 10
     revision.attachments.filter(source=dropped).delete()
-    new = RevisionAttachment(revision=revision, original_name="新增.pdf", file_type="pdf",
-                             content_type="application/pdf", size=3, order=5)
+    new = RevisionAttachment(
+        revision=revision, original_name="新增.pdf", file_type="pdf", content_type="application/pdf", size=3, order=5
+    )
     new.file.save("新增.pdf", ContentFile(b"%PDF"), save=False)
     new.save()
     revision.detail = {**revision.detail, "households": 12, "amount": "1200.00"}
@@ -155,9 +157,11 @@ def test_return_and_discard(build):
     revision.refresh_from_db()
     assert revision.status == RS.DISCARDED
     assert workflow.start_revision(item, build.editor).number == 2  # the discarded one is kept
-    assert list(AuditEntry.objects.filter(object_type="disclosures.Revision", object_id=str(revision.pk))
-                .values_list("action", flat=True).order_by("id")) == [
-        "revision.start", "revision.submit", "revision.return", "revision.discard"]
+    assert list(
+        AuditEntry.objects.filter(object_type="disclosures.Revision", object_id=str(revision.pk))
+        .values_list("action", flat=True)
+        .order_by("id")
+    ) == ["revision.start", "revision.submit", "revision.return", "revision.discard"]
 
 
 def test_revision_of_a_withdrawn_item_cannot_take_effect(build):
@@ -183,6 +187,7 @@ def test_revision_pii_is_checked(build):
 
 
 # ---- scheduling -------------------------------------------------------------------------------
+
 
 def test_scheduled_item_is_invisible_until_due_and_publish_scheduled_is_idempotent(client, build):
     item = build.item("定时信息", state="scheduled")
@@ -212,10 +217,12 @@ def test_leader_can_return_a_scheduled_item(build):
 
 # ---- 公示期 ---------------------------------------------------------------------------------
 
+
 def _roster_item(build, start, end):
     item = build.item("初审对象名单公示", kind="social_assistance")
-    SocialAssistanceDetail.objects.create(item=item, program="dibao", period="2026年第四季度",
-                                          publicity_start=start, publicity_end=end)
+    SocialAssistanceDetail.objects.create(
+        item=item, program="dibao", period="2026年第四季度", publicity_start=start, publicity_end=end
+    )
     return item, _attach(item, "名单.pdf")
 
 

@@ -8,9 +8,11 @@ from disclosures.models import DisclosureItem
 from disclosures.sanitize import plain_text, sanitize_html
 from disclosures.uploads import check_attachment
 
-EVIL = ('<p onclick="steal()">正文<script>alert(1)</script><a href="javascript:alert(2)">链接</a>'
-        '<img src=x onerror=alert(3)><iframe src="https://evil.example"></iframe>'
-        '<span style="position:fixed;color:red">x</span><p style="text-align:center">居中</p></p>')
+EVIL = (
+    '<p onclick="steal()">正文<script>alert(1)</script><a href="javascript:alert(2)">链接</a>'
+    '<img src=x onerror=alert(3)><iframe src="https://evil.example"></iframe>'
+    '<span style="position:fixed;color:red">x</span><p style="text-align:center">居中</p></p>'
+)
 
 
 def test_sanitizer_keeps_formatting_and_removes_scripting():

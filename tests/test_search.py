@@ -33,6 +33,7 @@ def commit(django_capture_on_commit_callbacks):
 
 # ---- tokenizer --------------------------------------------------------------------------------
 
+
 def test_normalize_folds_width_case_brackets_and_space():
     assert search.normalize("ＰＤＦ版　龙民发[2016]12号\n\n附件") == "pdf版 龙民发〔2016〕12号 附件"
     assert search.normalize("（２０１６）【Ａ】") == "〔2016〕〔a〕"
@@ -40,8 +41,25 @@ def test_normalize_folds_width_case_brackets_and_space():
 
 def test_document_tokens_bigrams_last_char_and_number_suffixes():
     tokens = search.document_tokens(search.normalize("关于2024年政府信息公开（ＰＤＦ版）"))
-    assert tokens == ["关于", "于", "2024", "024", "24", "4", "年政", "政府", "府信", "信息", "息公", "公开", "开",
-                      "pdf", "df", "f", "版"]
+    assert tokens == [
+        "关于",
+        "于",
+        "2024",
+        "024",
+        "24",
+        "4",
+        "年政",
+        "政府",
+        "府信",
+        "信息",
+        "息公",
+        "公开",
+        "开",
+        "pdf",
+        "df",
+        "f",
+        "版",
+    ]
 
 
 def test_query_tokens_edges_are_prefixes_or_suffixes():
@@ -68,8 +86,10 @@ def test_parse_query_terms_phrases_and_wenhao():
 # ---- corpus: exhaustive recall, precision, identical results ---------------------------------
 
 TRICKY = [
-    ("关于印发龙民发〔2016〕12号文件的通知（ＰＤＦ版）", "<p>附件1：Excel表格abc123，联系电话0875-6121234。</p>"
-                                                   "<p>二〇一六年度城乡低保金按月发放&lt;到户&gt;。</p>"),
+    (
+        "关于印发龙民发〔2016〕12号文件的通知（ＰＤＦ版）",
+        "<p>附件1：Excel表格abc123，联系电话0875-6121234。</p><p>二〇一六年度城乡低保金按月发放&lt;到户&gt;。</p>",
+    ),
     ("雾", "<p>霾</p><p>治理 雾霾，A-B测试 COVID-19 防控</p>"),
 ]
 
@@ -96,7 +116,7 @@ def _oracle(entries: dict[int, str], text: str) -> set[int]:
 def _substrings(text: str, lo=2, hi=8):
     for n in range(lo, hi + 1):
         for i in range(len(text) - n + 1):
-            yield text[i:i + n]
+            yield text[i : i + n]
 
 
 def test_every_substring_of_title_and_body_finds_the_item_and_nothing_false(small_corpus):
@@ -125,7 +145,7 @@ def test_random_phrases_return_exactly_the_items_containing_them(small_corpus):
     for _ in range(300):
         source = rng.choice(texts)
         i = rng.randrange(max(1, len(source) - 6))
-        probes.append(source[i:i + rng.randint(2, 6)][::-1])  # reversed: 报告年度 for 年度报告
+        probes.append(source[i : i + rng.randint(2, 6)][::-1])  # reversed: 报告年度 for 年度报告
         probes.append("".join(rng.choice(chars) for _ in range(rng.randint(1, 4))))
     for probe in probes:
         if search.parse_query(f'"{probe}"').terms:
@@ -152,8 +172,23 @@ def test_golden_results_identical_on_every_backend(db):
     """Fixed corpus, fixed queries: the ordered 索引号 lists match the committed golden file, which
     both the SQLite and the PostgreSQL runs check."""
     corpus.generate(60, seed=2026)
-    queries = ["救助", "公开", "特困人员", "养老 补贴", '"工作会议"', "龙", "2019", "龙民发〔2020〕1号",
-               "龙自然发[2018]1号", "量子纠缠", "村", "采购 公告", "情况 通报", "0875", "镇"]
+    queries = [
+        "救助",
+        "公开",
+        "特困人员",
+        "养老 补贴",
+        '"工作会议"',
+        "龙",
+        "2019",
+        "龙民发〔2020〕1号",
+        "龙自然发[2018]1号",
+        "量子纠缠",
+        "村",
+        "采购 公告",
+        "情况 通报",
+        "0875",
+        "镇",
+    ]
     numbers = dict(DisclosureItem.objects.values_list("pk", "index_number"))
     got = {}
     for q in queries:
@@ -167,10 +202,17 @@ def test_golden_results_identical_on_every_backend(db):
 
 # ---- following the workflow ------------------------------------------------------------------
 
+
 def test_index_follows_publish_withdraw_and_validity(build, commit):
     with commit():
-        item = build.item("关于规范殡葬服务收费的通知", state="pending_approval", category=build.policy_category,
-                          kind="policy", validity="valid", body="<p>殡葬服务收费标准</p>")
+        item = build.item(
+            "关于规范殡葬服务收费的通知",
+            state="pending_approval",
+            category=build.policy_category,
+            kind="policy",
+            validity="valid",
+            body="<p>殡葬服务收费标准</p>",
+        )
     assert ids("殡葬服务") == []
     with commit():
         workflow.approve(item, build.leader)
@@ -204,8 +246,13 @@ def test_attachment_text_is_indexed(build, commit):
     from disclosures.models import Attachment
 
     item = build.item("附件测试", state="draft")
-    Attachment.objects.create(item=item, file=ContentFile("名单,金额\n勐糯镇张某,300\n".encode(), name="a.csv"),
-                              original_name="名单.csv", file_type="csv", content_type="text/csv")
+    Attachment.objects.create(
+        item=item,
+        file=ContentFile("名单,金额\n勐糯镇张某,300\n".encode(), name="a.csv"),
+        original_name="名单.csv",
+        file_type="csv",
+        content_type="text/csv",
+    )
     with commit():
         workflow.submit(item, build.editor)
         workflow.review(item, build.reviewer, secrecy_confirmed=True)
@@ -242,14 +289,24 @@ def test_generate_corpus_is_deterministic_with_unique_index_numbers(db):
 
 # ---- the /search/ page --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def site(build, commit, site_profile):
     with commit():
-        report = build.item("龙陵县民政局2016年政府信息公开工作年度报告", document_number="龙民发〔2016〕12号",
-                            body="<p>本报告由龙陵县民政局编制，年度报告全文如下。</p>")
+        report = build.item(
+            "龙陵县民政局2016年政府信息公开工作年度报告",
+            document_number="龙民发〔2016〕12号",
+            body="<p>本报告由龙陵县民政局编制，年度报告全文如下。</p>",
+        )
         mention = build.item("关于转发年度报告编制要求的通知", body="<p>请参照县民政局龙民发〔2016〕12号执行。</p>")
-        other = build.item("城乡低保资金发放公示", org=build.other_org, category=build.policy_category,
-                           kind="policy", validity="expired", body="<p>低保金按月发放。</p>")
+        other = build.item(
+            "城乡低保资金发放公示",
+            org=build.other_org,
+            category=build.policy_category,
+            kind="policy",
+            validity="expired",
+            body="<p>低保金按月发放。</p>",
+        )
         build.item("草稿：年度报告修改稿", state="draft", body="<p>年度报告草稿</p>")
     return {"report": report, "mention": mention, "other": other}
 
@@ -290,8 +347,10 @@ def test_search_page_filters_and_counts_with_and_without_query(client, site, bui
     page = client.get(reverse("disclosures:search"), {"q": "年度报告", "number": "龙民发[2016]"})
     assert [i.pk for i in page.context["items"]] == [site["report"].pk]
     year = site["report"].published_at.year
-    page = client.get(reverse("disclosures:search"), {"q": "年度报告", "year": year, "date_from": "2000-01-01",
-                                                      "date_to": "2100-01-01"})
+    page = client.get(
+        reverse("disclosures:search"),
+        {"q": "年度报告", "year": year, "date_from": "2000-01-01", "date_to": "2100-01-01"},
+    )
     assert len(page.context["items"]) == 2
 
 
@@ -304,14 +363,33 @@ def test_search_page_escapes_user_and_stored_text(client, build, commit, site_pr
     assert "<b>粗体" not in html
 
 
-@pytest.mark.parametrize("params", [
-    {"q": "\x00"}, {"q": "'\"\\%_*:&|!()"}, {"q": "a" * 5000}, {"page": "abc"}, {"page": "-3", "q": "公"},
-    {"year": "二〇一六"}, {"date_from": "2016-13-45"}, {"organization": "nope"}, {"category": "../.."},
-    {"kind": "x"}, {"validity": "'; drop"}, {"sort": "evil"}, {"q": "'公':* & !"}, {"q": '"""'},
-    {"date_from": "2026-05-01", "date_to": "2016-01-01"}, {"q": "年度报告", "page": "999999"},
-    {"date_from": "0001-01-01", "date_to": "9999-12-31"}, {"year": "2200"}, {"q": "AND OR NOT NEAR"},
-    {"q": "龙民发〔2016〕12号" * 3}, {"number": "[["}, {"q": "一二三四五六七八九十" * 10},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "'\"\\%_*:&|!()"},
+        {"q": "a" * 5000},
+        {"page": "abc"},
+        {"page": "-3", "q": "公"},
+        {"year": "二〇一六"},
+        {"date_from": "2016-13-45"},
+        {"organization": "nope"},
+        {"category": "../.."},
+        {"kind": "x"},
+        {"validity": "'; drop"},
+        {"sort": "evil"},
+        {"q": "'公':* & !"},
+        {"q": '"""'},
+        {"date_from": "2026-05-01", "date_to": "2016-01-01"},
+        {"q": "年度报告", "page": "999999"},
+        {"date_from": "0001-01-01", "date_to": "9999-12-31"},
+        {"year": "2200"},
+        {"q": "AND OR NOT NEAR"},
+        {"q": "龙民发〔2016〕12号" * 3},
+        {"number": "[["},
+        {"q": "一二三四五六七八九十" * 10},
+    ],
+)
 def test_malformed_input_never_fails(client, site, params):
     page = client.get(reverse("disclosures:search"), params)
     assert page.status_code == 200
@@ -340,7 +418,11 @@ def _query_count(client, django_assert_max_num_queries, params):
 def test_fixed_query_count_small_and_larger(client, build, commit, site_profile, django_assert_max_num_queries):
     with commit():
         build.item("低保年度报告", body="<p>附件中才有</p>")
-    for params in [{"q": "低保"}, {"q": "年度报告", "organization": build.org.slug, "sort": "date"}, {"kind": "policy"}]:
+    for params in [
+        {"q": "低保"},
+        {"q": "年度报告", "organization": build.org.slug, "sort": "date"},
+        {"kind": "policy"},
+    ]:
         _query_count(client, django_assert_max_num_queries, params)
     corpus.generate(120, seed=4)
     for params in [{"q": "低保"}, {"q": "公开 工作", "year": "2020"}, {"validity": "valid"}, {"q": "村", "page": "3"}]:
@@ -354,6 +436,7 @@ def test_snippet_marks_full_width_match_and_escapes():
 
 
 # ---- staff search in the admin -------------------------------------------------------------------
+
 
 def test_admin_search_finds_public_items_and_own_drafts_only(client, build, commit):
     with commit():
@@ -370,6 +453,7 @@ def test_admin_search_finds_public_items_and_own_drafts_only(client, build, comm
 
 # ---- PostgreSQL specifics --------------------------------------------------------------------------
 
+
 @pytest.mark.postgres
 def test_postgres_uses_gin_index_for_bigrams(build, commit):
     from django.db import connection
@@ -377,8 +461,9 @@ def test_postgres_uses_gin_index_for_bigrams(build, commit):
     corpus.generate(50, seed=1)
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        cursor.execute("EXPLAIN SELECT item_id FROM disclosures_searchentry "
-                       "WHERE search @@ to_tsquery('simple', '''低保''')")
+        cursor.execute(
+            "EXPLAIN SELECT item_id FROM disclosures_searchentry WHERE search @@ to_tsquery('simple', '''低保''')"
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "disclosures_searchentry_gin" in plan
 
@@ -394,7 +479,7 @@ def test_demo_items_are_all_searchable_and_only_them(db, django_capture_on_commi
     entries = dict(SearchEntry.objects.values_list("item_id", "search_text"))
     for item in published:
         body = plain_text(item.body)
-        for probe in (item.title[-6:], body[len(body) // 2:len(body) // 2 + 5]):
+        for probe in (item.title[-6:], body[len(body) // 2 : len(body) // 2 + 5]):
             if search.parse_query(f'"{probe}"').terms:
                 found = ids(f'"{probe}"')
                 assert item.pk in found and set(found) == _oracle(entries, f'"{probe}"'), probe
@@ -410,24 +495,28 @@ def test_pages_read_tier_by_tier_equal_one_sorted_query(db):
     for text in ["村", "工作", number.replace("〔", "[").replace("〕", "]"), "公开 情况", "龙"]:
         query = search.parse_query(text)
         result = search.search(query)
-        expected = list(search.match(SearchEntry.objects.all(), query).annotate(
-            relevance=search._relevance(query)).order_by("relevance", "-published_at", "-item_id").values_list(
-            "item_id", flat=True))
+        expected = list(
+            search.match(SearchEntry.objects.all(), query)
+            .annotate(relevance=search._relevance(query))
+            .order_by("relevance", "-published_at", "-item_id")
+            .values_list("item_id", flat=True)
+        )
         assert list(result.entries) == expected and result.total == len(expected)
         for size in (7, 20):
             paged = []
             for start in range(0, len(expected), size):
-                paged += search.search(query).entries[start:start + size]  # fresh: no tier size known yet
+                paged += search.search(query).entries[start : start + size]  # fresh: no tier size known yet
             assert paged == expected
         assert expected
-        assert search.search(query).entries[len(expected) - 3:len(expected) + 5] == expected[-3:]
+        assert search.search(query).entries[len(expected) - 3 : len(expected) + 5] == expected[-3:]
 
 
 def test_cached_counts_follow_every_index_change(build, commit, client, site_profile, settings):
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "search-test"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-test"}
+    }
     cache.clear()
     with commit():
         first = build.item("森林草原防火通告")

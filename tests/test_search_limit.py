@@ -26,8 +26,11 @@ def generated(db, site_profile):
 def _expected(text: str, **filters) -> list[int]:
     query = search.parse_query(text)
     entries = search.match(SearchEntry.objects.filter(**filters), query)
-    return list(entries.annotate(relevance=search._relevance(query)).order_by(
-        "relevance", "-published_at", "-item_id").values_list("item_id", flat=True))
+    return list(
+        entries.annotate(relevance=search._relevance(query))
+        .order_by("relevance", "-published_at", "-item_id")
+        .values_list("item_id", flat=True)
+    )
 
 
 def _exact_counts(text: str) -> dict[str, Counter]:
@@ -60,17 +63,19 @@ def test_above_the_limit_counts_are_lower_bounds_and_the_list_stays_exact(genera
         assert sum(values.values()) == 11
         assert all(n <= exact[name][value] for value, n in values.items())
     assert result.entries[0:7] == expected[:7]
-    assert result.entries[len(expected) - 3:len(expected) + 5] == expected[-3:]  # past the end: short
-    assert result.entries[len(expected) + 5:len(expected) + 9] == []
+    assert result.entries[len(expected) - 3 : len(expected) + 5] == expected[-3:]  # past the end: short
+    assert result.entries[len(expected) + 5 : len(expected) + 9] == []
     paged = []
     for start in range(0, len(expected), 7):
-        paged += search.search(search.parse_query(TERM)).entries[start:start + 7]
+        paged += search.search(search.parse_query(TERM)).entries[start : start + 7]
     assert paged == expected
     assert list(result.entries) == expected and result.entries.count() == len(expected)  # exact on demand
     for sort in ("date", "relevance"):
         dated = search.search(search.parse_query(TERM), sort=sort)
-        assert dated.total is None and dated.entries[0:20] == list(
-            search.search(search.parse_query(TERM), sort=sort).entries)[:20]
+        assert (
+            dated.total is None
+            and dated.entries[0:20] == list(search.search(search.parse_query(TERM), sort=sort).entries)[:20]
+        )
 
 
 def test_facet_filters_count_the_total_exactly_when_they_bring_it_under_the_limit(generated, settings):
@@ -84,10 +89,13 @@ def test_facet_filters_count_the_total_exactly_when_they_bring_it_under_the_limi
     assert result.approximate and result.total == small
     in_org = _expected(TERM, organization_id=small_org)
     assert list(result.entries) == in_org and result.entries.preloaded == in_org  # read once, in order
-    assert result.entries[3:9] == in_org[3:9] and result.entries[small + 2:small + 9] == []
+    assert result.entries[3:9] == in_org[3:9] and result.entries[small + 2 : small + 9] == []
     dated = search.search(search.parse_query(TERM), search.Filters(organization=small_org), sort="date")
-    assert dated.total == small and list(dated.entries) == list(SearchEntry.objects.filter(
-        item_id__in=in_org).order_by("-published_at", "-item_id").values_list("item_id", flat=True))
+    assert dated.total == small and list(dated.entries) == list(
+        SearchEntry.objects.filter(item_id__in=in_org)
+        .order_by("-published_at", "-item_id")
+        .values_list("item_id", flat=True)
+    )
     number = search.search(search.parse_query(TERM), search.Filters(organization=small_org, year=2099))
     assert number.approximate and number.total == 0 and list(number.entries) == []
     result = search.search(search.parse_query(TERM), search.Filters(organization=big_org))
@@ -134,7 +142,9 @@ def test_page_labels_approximate_counts_and_pages_past_the_limit(client, generat
         number += 1
     assert seen == expected and number == (len(expected) + 19) // 20
     response = _page(client, q=TERM, page=number + 5)
-    assert response.context["page"].number == 1 and f"第{number + 5}页没有结果，已显示第1页。" in response.content.decode()
+    assert (
+        response.context["page"].number == 1 and f"第{number + 5}页没有结果，已显示第1页。" in response.content.decode()
+    )
 
 
 def test_page_with_a_filter_under_the_limit_shows_the_exact_total(client, generated, settings):
@@ -161,8 +171,14 @@ def test_fixed_query_count_above_the_limit(client, generated, settings, django_a
     from disclosures.models import Organization
 
     slug = Organization.objects.get(pk=org).slug
-    for params in [{"q": TERM}, {"q": TERM, "page": "3"}, {"q": TERM, "organization": slug, "page": "2"},
-                   {"q": TERM, "page": "400"}, {"q": "村 工作", "sort": "date", "page": "2"}, {"kind": "policy"}]:
+    for params in [
+        {"q": TERM},
+        {"q": TERM, "page": "3"},
+        {"q": TERM, "organization": slug, "page": "2"},
+        {"q": TERM, "page": "400"},
+        {"q": "村 工作", "sort": "date", "page": "2"},
+        {"kind": "policy"},
+    ]:
         # one more than below the limit (the bounded filtered total; PostgreSQL wraps it like the
         # counting query), and a page past the end reads page 1 again (two more)
         with django_assert_max_num_queries(18 if connection.vendor == "postgresql" else 14):

@@ -49,8 +49,11 @@ def test_whole_path_through_admin_pages(client, build):
     assert client.post(url(item, "approve"), {"publish_at": ""}).status_code == 302
     item.refresh_from_db()
     assert item.status == S.PUBLISHED and item.index_number
-    actions = list(AuditEntry.objects.filter(object_id=str(item.pk), object_type="disclosures.DisclosureItem")
-                   .order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(item.pk), object_type="disclosures.DisclosureItem")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions == ["item.submit", "item.review", "item.approve"]
     history = client.get(f"/admin/disclosures/disclosureitem/{item.pk}/change/").content.decode()
     assert "审核通过（保密审查）" in history and SecrecyReview.STATEMENT in history
@@ -100,8 +103,10 @@ def test_withdraw_with_public_reason_and_replacement(client, build):
 def test_set_validity_from_admin(client, build):
     item = build.item("旧政策", category=build.policy_category, kind="policy", validity="valid")
     login(client, build.leader)
-    response = client.post(url(item, "set_validity"), {"validity": "repealed", "on": "2026-05-01",
-                                                        "reason": "被新文件替代", "replaced_by": ""})
+    response = client.post(
+        url(item, "set_validity"),
+        {"validity": "repealed", "on": "2026-05-01", "reason": "被新文件替代", "replaced_by": ""},
+    )
     assert response.status_code == 302
     item.refresh_from_db()
     assert item.validity == "repealed" and item.status == S.PUBLISHED
@@ -124,16 +129,28 @@ def test_emergency_publish_is_flagged_until_a_second_leader_confirms(client, bui
 
 # ---- bypass attempts ----------------------------------------------------------------------------
 
+
 def test_state_in_the_change_form_is_ignored(client, build):
     item = build.item("草稿", state="draft")
     login(client, build.editor)
     data = {
-        "organization": build.org.pk, "category": build.category.pk, "kind": "general", "title": "草稿",
-        "written_date": "2026-03-02", "body": "<p>x</p>", "status": "published", "index_number": "X-1",
-        "published_at": "2026-01-01 00:00", "approved_by": build.leader.pk, "reviewed_by": build.reviewer.pk,
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
-        "secrecy_reviews-TOTAL_FORMS": "0", "secrecy_reviews-INITIAL_FORMS": "0",
-        "change_notes-TOTAL_FORMS": "0", "change_notes-INITIAL_FORMS": "0",
+        "organization": build.org.pk,
+        "category": build.category.pk,
+        "kind": "general",
+        "title": "草稿",
+        "written_date": "2026-03-02",
+        "body": "<p>x</p>",
+        "status": "published",
+        "index_number": "X-1",
+        "published_at": "2026-01-01 00:00",
+        "approved_by": build.leader.pk,
+        "reviewed_by": build.reviewer.pk,
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "secrecy_reviews-TOTAL_FORMS": "0",
+        "secrecy_reviews-INITIAL_FORMS": "0",
+        "change_notes-TOTAL_FORMS": "0",
+        "change_notes-INITIAL_FORMS": "0",
     }
     response = client.post(f"/admin/disclosures/disclosureitem/{item.pk}/change/", data)
     assert response.status_code == 302
@@ -186,8 +203,11 @@ def test_a_user_with_every_permission_cannot_publish(client, build):
     power.user_permissions.set(Permission.objects.all())
     item = build.item(state="pending_approval")
     login(client, power)
-    for action, data in [("approve", {}), ("review", {"secrecy_confirmed": "on"}),
-                         ("emergency_publish", {"reason": "x"})]:
+    for action, data in [
+        ("approve", {}),
+        ("review", {"secrecy_confirmed": "on"}),
+        ("emergency_publish", {"reason": "x"}),
+    ]:
         assert client.post(url(item, action), data).status_code in (400, 403, 404)
     item.refresh_from_db()
     assert item.status == S.PENDING_APPROVAL
@@ -201,11 +221,12 @@ def test_superuser_is_bound_by_the_workflow(client, build):
     assert client.post(url(pending, "approve"), {}).status_code == 403
     assert client.post(url(draft, "emergency_publish"), {"reason": "x"}).status_code == 403
     # bulk actions: only 提交审核 exists, and it is a workflow call
-    response = client.post("/admin/disclosures/disclosureitem/", {
-        "action": "delete_selected", "_selected_action": [draft.pk, pending.pk], "post": "yes"})
+    response = client.post(
+        "/admin/disclosures/disclosureitem/",
+        {"action": "delete_selected", "_selected_action": [draft.pk, pending.pk], "post": "yes"},
+    )
     assert DisclosureItem.objects.filter(pk__in=[draft.pk, pending.pk]).count() == 2
-    client.post("/admin/disclosures/disclosureitem/", {"action": "submit_selected",
-                                                       "_selected_action": [pending.pk]})
+    client.post("/admin/disclosures/disclosureitem/", {"action": "submit_selected", "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     draft.refresh_from_db()
     assert pending.status == S.PENDING_APPROVAL and draft.status == S.DRAFT
@@ -218,7 +239,8 @@ def test_bulk_submit_calls_the_workflow(client, build):
     login(client, build.editor)
     client.post("/admin/disclosures/disclosureitem/", {"action": "submit_selected", "_selected_action": [a.pk, b.pk]})
     assert set(DisclosureItem.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
-        S.PENDING_REVIEW}
+        S.PENDING_REVIEW
+    }
     assert AuditEntry.objects.filter(action="item.submit", object_id__in=[str(a.pk), str(b.pk)]).count() == 2
 
 
@@ -239,13 +261,21 @@ def test_get_on_an_action_changes_nothing(client, build):
 
 # ---- revisions through the admin ----------------------------------------------------------------
 
+
 def _revision_post(revision, **changes):
     data = {
-        "title": revision.title, "summary": revision.summary, "keywords": revision.keywords,
-        "document_number": revision.document_number, "written_date": revision.written_date.isoformat(),
-        "validity": revision.validity, "source": revision.source, "body": revision.body,
-        "substantive": "on", "change_note": "",
-        "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        "title": revision.title,
+        "summary": revision.summary,
+        "keywords": revision.keywords,
+        "document_number": revision.document_number,
+        "written_date": revision.written_date.isoformat(),
+        "validity": revision.validity,
+        "source": revision.source,
+        "body": revision.body,
+        "substantive": "on",
+        "change_note": "",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
     }
     data.update(changes)
     return data
@@ -261,8 +291,9 @@ def test_revision_path_in_the_admin(client, build):
     change = f"/admin/disclosures/revision/{revision.pk}/change/"
     response = client.post(change, _revision_post(revision, body="<p>城市低保标准每人每月810元。</p>"))
     assert response.status_code == 200 and "实质性修改必须填写" in response.content.decode()
-    response = client.post(change, _revision_post(revision, body="<p>城市低保标准每人每月810元。</p>",
-                                                   change_note="更正低保标准金额"))
+    response = client.post(
+        change, _revision_post(revision, body="<p>城市低保标准每人每月810元。</p>", change_note="更正低保标准金额")
+    )
     assert response.status_code == 302
     # the public still sees the approved version
     assert "780元" in client.get(item.get_absolute_url()).content.decode()
@@ -292,8 +323,10 @@ def test_revision_form_cannot_set_its_own_state(client, build):
     login(client, build.editor)
     client.post(url(item, "revise"))
     revision = Revision.objects.get(item=item)
-    client.post(f"/admin/disclosures/revision/{revision.pk}/change/",
-                _revision_post(revision, change_note="x", status="approved", reviewed_by=build.reviewer.pk))
+    client.post(
+        f"/admin/disclosures/revision/{revision.pk}/change/",
+        _revision_post(revision, change_note="x", status="approved", reviewed_by=build.reviewer.pk),
+    )
     revision.refresh_from_db()
     assert revision.status == Revision.Status.DRAFT and revision.reviewed_by is None
 
@@ -307,16 +340,19 @@ def test_revision_author_cannot_review_or_approve_it(client, build, role):
     login(client, build.editor)
     client.post(url(item, "revise"))
     revision = Revision.objects.get(item=item)
-    client.post(f"/admin/disclosures/revision/{revision.pk}/change/",
-                _revision_post(revision, title="新标题", change_note="更正标题"))
+    client.post(
+        f"/admin/disclosures/revision/{revision.pk}/change/",
+        _revision_post(revision, title="新标题", change_note="更正标题"),
+    )
     client.post(rurl(revision, "submit"))
     assert client.post(rurl(revision, "review"), {"secrecy_confirmed": "on"}).status_code == 403
     revision.refresh_from_db()
     assert revision.status == Revision.Status.PENDING_REVIEW
 
 
-def test_notifications_go_to_the_next_role_and_back_to_the_author(build, mailoutbox,
-                                                                   django_capture_on_commit_callbacks):
+def test_notifications_go_to_the_next_role_and_back_to_the_author(
+    build, mailoutbox, django_capture_on_commit_callbacks
+):
     from disclosures import workflow
 
     item = build.item(state="draft")
@@ -363,8 +399,9 @@ def test_revision_of_structured_fields_and_attachments_in_the_admin(client, buil
     from disclosures.models import Attachment, SocialAssistanceDetail
 
     item = build.item("临时救助对象名单", kind="social_assistance")
-    SocialAssistanceDetail.objects.create(item=item, program="temporary", period="2026年9月", households=46,
-                                          amount=Decimal("118500.00"))
+    SocialAssistanceDetail.objects.create(
+        item=item, program="temporary", period="2026年9月", households=46, amount=Decimal("118500.00")
+    )
     old = Attachment(item=item, original_name="旧名单.pdf", size=10, file_type="pdf", content_type="application/pdf")
     old.file.save("old.pdf", ContentFile(_minimal_pdf("old roster")), save=False)
     old.save()
@@ -375,16 +412,27 @@ def test_revision_of_structured_fields_and_attachments_in_the_admin(client, buil
     page = client.get(f"/admin/disclosures/revision/{revision.pk}/change/").content.decode()
     assert 'name="detail__households"' in page and 'value="46"' in page
     data = _revision_post(revision, change_note="更正户数，更换名单附件")
-    data.update({
-        "detail__program": "temporary", "detail__period": "2026年9月", "detail__town": "",
-        "detail__households": "47", "detail__persons": "", "detail__amount": "121000.00",
-        "detail__publicity_start": "", "detail__publicity_end": "",
-        "attachments-TOTAL_FORMS": "2", "attachments-INITIAL_FORMS": "1",
-        "attachments-0-id": kept.pk, "attachments-0-revision": revision.pk, "attachments-0-order": "0",
-        "attachments-0-DELETE": "on",
-        "attachments-1-revision": revision.pk, "attachments-1-order": "1",
-        "attachments-1-file": SimpleUploadedFile("更正名单.pdf", _minimal_pdf("new roster"), "application/pdf"),
-    })
+    data.update(
+        {
+            "detail__program": "temporary",
+            "detail__period": "2026年9月",
+            "detail__town": "",
+            "detail__households": "47",
+            "detail__persons": "",
+            "detail__amount": "121000.00",
+            "detail__publicity_start": "",
+            "detail__publicity_end": "",
+            "attachments-TOTAL_FORMS": "2",
+            "attachments-INITIAL_FORMS": "1",
+            "attachments-0-id": kept.pk,
+            "attachments-0-revision": revision.pk,
+            "attachments-0-order": "0",
+            "attachments-0-DELETE": "on",
+            "attachments-1-revision": revision.pk,
+            "attachments-1-order": "1",
+            "attachments-1-file": SimpleUploadedFile("更正名单.pdf", _minimal_pdf("new roster"), "application/pdf"),
+        }
+    )
     response = client.post(f"/admin/disclosures/revision/{revision.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     revision.refresh_from_db()
@@ -409,15 +457,22 @@ def test_workflow_functions_bind_superusers_too(build):
 
     root = get_user_model().objects.create_superuser("root", password="pw")
     item = build.item(state="pending_review")
-    for call in (lambda: workflow.review(item, root, secrecy_confirmed=True),
-                 lambda: workflow.emergency_publish(item, root, reason="x"),
-                 lambda: workflow.override_pii(item, root, reason="x")):
+    for call in (
+        lambda: workflow.review(item, root, secrecy_confirmed=True),
+        lambda: workflow.emergency_publish(item, root, reason="x"),
+        lambda: workflow.override_pii(item, root, reason="x"),
+    ):
         with pytest.raises(PermissionDenied):
             call()
     Membership.objects.create(user=root, organization=build.org, role="leader")
     Membership.objects.create(user=root, organization=build.org, role="reviewer")
-    own = DisclosureItem.objects.create(organization=build.org, category=build.category, title="自己写的",
-                                        written_date=build.item(state="draft").written_date, created_by=root)
+    own = DisclosureItem.objects.create(
+        organization=build.org,
+        category=build.category,
+        title="自己写的",
+        written_date=build.item(state="draft").written_date,
+        created_by=root,
+    )
     workflow.submit(own, build.editor)
     with pytest.raises(PermissionDenied):
         workflow.review(own, root, secrecy_confirmed=True)

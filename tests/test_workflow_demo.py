@@ -32,15 +32,20 @@ def test_demo_has_a_roster_the_pii_guard_flags(demo):
 def test_demo_emergency_publication_waits_for_a_second_leader(demo, django_user_model):
     item = DisclosureItem.objects.get(emergency=True)
     assert item.status == DisclosureItem.Status.PUBLISHED
-    leader, leader2 = django_user_model.objects.get(username="leader"), django_user_model.objects.get(
-        username="leader2")
+    leader, leader2 = (
+        django_user_model.objects.get(username="leader"),
+        django_user_model.objects.get(username="leader2"),
+    )
     assert item not in queues.emergencies_to_confirm(leader)
     assert item in queues.emergencies_to_confirm(leader2)
 
 
 def test_each_demo_role_sees_its_queue_in_the_admin(demo, client, django_user_model):
-    expectations = {"reviewer": "（待审核）特困人员生活自理能力评估结果", "leader": "（待审批）2027年养老服务补贴标准",
-                    "editor": "（退回）临时救助审批结果"}
+    expectations = {
+        "reviewer": "（待审核）特困人员生活自理能力评估结果",
+        "leader": "（待审批）2027年养老服务补贴标准",
+        "editor": "（退回）临时救助审批结果",
+    }
     for username, title in expectations.items():
         client.force_login(django_user_model.objects.get(username=username))
         page = client.get("/admin/").content.decode()

@@ -11,8 +11,20 @@ pytestmark = pytest.mark.e2e
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PAGES = ["/", "/catalog/", "/catalog/fdzdgk/shjz/", "/guide/", "/sitemap/", "/search/?q=低保", "/no-such-page/",
-         "/apply/", "/apply/track/", "/reports/", "/reports/2025/llmzj/", "/reports/2025/all/"]
+PAGES = [
+    "/",
+    "/catalog/",
+    "/catalog/fdzdgk/shjz/",
+    "/guide/",
+    "/sitemap/",
+    "/search/?q=低保",
+    "/no-such-page/",
+    "/apply/",
+    "/apply/track/",
+    "/reports/",
+    "/reports/2025/llmzj/",
+    "/reports/2025/all/",
+]
 MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
 
 
@@ -32,7 +44,10 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
             page.add_script_tag(path=str(AXE))
             result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", TAGS)
             assert result["passes"], "axe did not run"
-            problems += [(mode, path, v["id"], [n["target"] for n in v["nodes"]][:3])
-                         for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            problems += [
+                (mode, path, v["id"], [n["target"] for n in v["nodes"]][:3])
+                for v in result["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
         context.close()
     assert not problems, problems

@@ -5,8 +5,10 @@ from disclosures import corpus
 
 
 class Command(BaseCommand):
-    help = ("生成 N 条逼真的中文公开信息（已发布、已分配索引号、已建立检索索引），用于检索测试和性能测试。"
-            "相同 --seed 结果相同。")
+    help = (
+        "生成 N 条逼真的中文公开信息（已发布、已分配索引号、已建立检索索引），用于检索测试和性能测试。"
+        "相同 --seed 结果相同。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, help="生成条数")
@@ -16,6 +18,10 @@ class Command(BaseCommand):
     def handle(self, *args, count, seed, batch_size, **options):
         if count < 1:
             raise CommandError("条数必须大于0。")
-        done = corpus.generate(count, seed=seed, batch_size=batch_size,
-                               progress=lambda total: tqdm(total=total, unit="条", desc="生成并索引"))
+        done = corpus.generate(
+            count,
+            seed=seed,
+            batch_size=batch_size,
+            progress=lambda total: tqdm(total=total, unit="条", desc="生成并索引"),
+        )
         self.stdout.write(f"已生成 {done} 条公开信息。")

@@ -16,9 +16,11 @@ LOADERS = ["disclosures.demo", "info_requests.demo", "reports.demo"]
 
 
 class Command(BaseCommand):
-    help = ("加载演示数据：龙陵县民政局（含2016年年报种子信息）、第二个机构、公开目录、各类信息及各种审核状态、"
-            "依申请公开和年度报告示例，以及 editor / reviewer / leader / admin 四个演示账号。"
-            "可重复运行；数据库中已有非演示数据时拒绝执行。")
+    help = (
+        "加载演示数据：龙陵县民政局（含2016年年报种子信息）、第二个机构、公开目录、各类信息及各种审核状态、"
+        "依申请公开和年度报告示例，以及 editor / reviewer / leader / admin 四个演示账号。"
+        "可重复运行；数据库中已有非演示数据时拒绝执行。"
+    )
 
     def handle(self, *args, **options):
         profile = SiteProfile.objects.first()
@@ -34,10 +36,18 @@ class Command(BaseCommand):
         # so the override must outlive the transaction).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             SiteProfile.objects.create(
-                site_name="龙陵县政府信息公开平台", site_domain="www.longling.gov.cn", sponsor="龙陵县人民政府办公室",
-                site_code="5305230001", icp_number="滇ICP备05001234号-1", psb_number="滇公网安备 53052302000001号",
-                phone="0875-6121234", email="llxzf@example.gov.cn", address="云南省保山市龙陵县龙山镇",
-                parent_portal_name="云南省人民政府", parent_portal_url="https://www.yn.gov.cn/", demo=True,
+                site_name="龙陵县政府信息公开平台",
+                site_domain="www.longling.gov.cn",
+                sponsor="龙陵县人民政府办公室",
+                site_code="5305230001",
+                icp_number="滇ICP备05001234号-1",
+                psb_number="滇公网安备 53052302000001号",
+                phone="0875-6121234",
+                email="llxzf@example.gov.cn",
+                address="云南省保山市龙陵县龙山镇",
+                parent_portal_name="云南省人民政府",
+                parent_portal_url="https://www.yn.gov.cn/",
+                demo=True,
             )
             demo = Demo()
             for name in LOADERS:
