@@ -30,9 +30,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from disclosures.models import Category, DisclosureItem, Organization, PolicyDetail  # noqa: E402
+from disclosures.models import Category, DisclosureItem, PolicyDetail  # noqa: E402
 from info_requests.models import Appeal, Application  # noqa: E402
 from info_requests.outcomes import AppealKind, AppealResult, ApplicantType, Outcome  # noqa: E402
+from portal.models import Organization  # noqa: E402
 from reports import exports, present, tables  # noqa: E402
 
 ITEMS = int(os.environ.get("BENCH_ITEMS", 100_000))

@@ -39,7 +39,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from disclosures import search  # noqa: E402
-from disclosures.models import DisclosureItem, Organization, SearchEntry  # noqa: E402
+from disclosures.models import DisclosureItem, SearchEntry  # noqa: E402
+from portal.models import Organization  # noqa: E402
 
 COMMON = ["工作", "资金", "发放", "公开", "救助"]
 ABSENT = ["量子纠缠", "区块链条", "火星基地", "深海潜艇", "冰川融化"]

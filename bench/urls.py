@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import include, path
 
 from disclosures.models import DisclosureItem
-from disclosures.paging import paginate
+from portal.paging import paginate
 
 
 def minimal(request):

@@ -11,8 +11,10 @@ from django import forms
 from django.contrib import admin, messages
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from . import index_numbers
-from .access import OrganizationScopedAdmin, is_site_admin, user_organizations
+from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
+from portal.uploads import check_attachment
+
+from . import workflow
 from .models import (
     Attachment,
     BudgetDetail,
@@ -20,87 +22,19 @@ from .models import (
     ChangeNote,
     DisclosureItem,
     ElderlyCareDetail,
-    Membership,
-    Organization,
     PolicyDetail,
     ProcurementDetail,
     Revision,
     SecrecyReview,
     SocialAssistanceDetail,
 )
-from .uploads import check_attachment
 from .workflow_admin import (
     ITEM_ACTIONS,
     MyQueueFilter,
     RevisionAdmin,
     WorkflowAdminMixin,
-    item_actions,
     submit_selected,
 )
-
-
-class OrganizationForm(forms.ModelForm):
-    class Meta:
-        model = Organization
-        fields = "__all__"
-
-    def clean_index_template(self):
-        template = self.cleaned_data["index_template"]
-        index_numbers.validate_template(template)
-        return template
-
-
-class SiteAdminOnly:
-    """Organizations, roles and the catalogue tree are managed by administrators (DESIGN §2);
-    other staff may look at them."""
-
-    def has_add_permission(self, request, *args):
-        return is_site_admin(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_site_admin(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_site_admin(request.user)
-
-
-@admin.register(Organization)
-class OrganizationAdmin(SiteAdminOnly, admin.ModelAdmin):
-    form = OrganizationForm
-    list_display = ["name", "short_name", "code", "index_template", "phone"]
-    search_fields = ["name", "short_name", "code"]
-    prepopulated_fields = {}
-    fieldsets = [
-        (None, {"fields": ["name", "short_name", "slug", "code", "index_template", "order"]}),
-        (
-            "公开指南信息（条例第十二条）",
-            {
-                "fields": [
-                    "office_name",
-                    "office_address",
-                    "office_hours",
-                    "phone",
-                    "fax",
-                    "email",
-                    "postcode",
-                    "website",
-                    "reading_points",
-                    "functions",
-                ]
-            },
-        ),
-    ]
-
-
-@admin.register(Membership)
-class MembershipAdmin(SiteAdminOnly, admin.ModelAdmin):
-    list_display = ["user", "organization", "role"]
-    list_filter = ["organization", "role"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user"]
-
-    def has_module_permission(self, request):
-        return is_site_admin(request.user)
 
 
 @admin.register(Category)
@@ -214,8 +148,8 @@ class ChangeNoteInline(admin.TabularInline):
 @admin.register(DisclosureItem)
 class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     form = ItemForm
-    # Workflow (issue 3): action pages, change-form panel and queues come from workflow_admin.
-    actions_table = ITEM_ACTIONS
+    # Workflow: action pages, change-form panel and queues come from workflow_admin.
+    action_specs = ITEM_ACTIONS
     actions = [submit_selected]
     change_form_template = "admin/disclosures/disclosureitem/change_form.html"
     list_display = ["title", "organization", "category", "kind", "status", "index_number", "published_at"]
@@ -308,15 +242,9 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        if change and obj.pii_override_reason:
-            # An override covers the content the leader saw, not later edits.
-            obj.pii_override_reason = ""
-            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
         super().save_model(request, obj, form, change)
-        obj.contributors.add(request.user)
-
-    def _available(self, obj, user, findings):
-        return item_actions(obj, user, findings)
+        if workflow.note_edit(obj, request.user, changed=change and form.has_changed()):
+            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import record
+from portal.models import Organization
 
 from . import index_numbers, search
-from .models import Category, DisclosureItem, IndexSequence, ItemKind, Organization
+from .models import Category, DisclosureItem, IndexSequence, ItemKind
 
 ORGS = [
     ("龙陵县民政局", "县民政局", "llmzj", "01526257-2", "{code_raw}-/{year}-{mmdd}{seq:03d}", "龙民"),

@@ -9,7 +9,7 @@ LIST_SIZE = 8
 
 
 def for_user(user) -> dict:
-    from .access import user_organizations
+    from portal.access import user_organizations
 
     organizations = user_organizations(user)
     stale, empty = queues.column_health()

@@ -4,7 +4,9 @@ import django_filters
 from django import forms
 from django.utils import timezone
 
-from .models import DisclosureItem, ItemKind, Organization
+from portal.models import Organization
+
+from .models import DisclosureItem, ItemKind
 
 
 def year_choices():

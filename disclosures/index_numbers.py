@@ -15,56 +15,13 @@ rolls its number back with it. A 索引号 is assigned once and never changed.
 from __future__ import annotations
 
 import datetime
-import string
 
 from django.db import IntegrityError, transaction
 
-from .models import IndexSequence, Organization
+from portal.index_templates import period_for, render
+from portal.models import Organization
 
-PLACEHOLDERS = {"code", "code_raw", "year", "month", "mmdd", "day", "seq"}
-
-
-def template_fields(template: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
-
-
-def validate_template(template: str) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        fields = template_fields(template)
-    except ValueError as exc:
-        raise ValidationError(f"索引号模板格式错误：{exc}") from exc
-    unknown = fields - PLACEHOLDERS
-    if unknown:
-        raise ValidationError(f"索引号模板含未知占位符：{'、'.join(sorted(unknown))}")
-    if "seq" not in fields:
-        raise ValidationError("索引号模板必须包含流水号 {seq}。")
-    try:
-        render(template, "01526257-2", datetime.date(2016, 12, 30), 1)
-    except (ValueError, KeyError, IndexError) as exc:
-        raise ValidationError(f"索引号模板格式错误：{exc}") from exc
-
-
-def period_for(template: str, day: datetime.date) -> str:
-    fields = template_fields(template)
-    if fields & {"mmdd", "day"}:
-        return day.strftime("%Y%m%d")
-    if "month" in fields:
-        return day.strftime("%Y%m")
-    return day.strftime("%Y")
-
-
-def render(template: str, code: str, day: datetime.date, seq: int) -> str:
-    return template.format(
-        code=code.replace("-", ""),
-        code_raw=code,
-        year=f"{day.year:04d}",
-        month=f"{day.month:02d}",
-        mmdd=day.strftime("%m%d"),
-        day=f"{day.day:02d}",
-        seq=seq,
-    )
+from .models import IndexSequence
 
 
 def allocate(organization: Organization, day: datetime.date) -> str:

@@ -7,84 +7,14 @@ State changes go through `disclosures/workflow.py`; nothing else writes `status`
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .sanitize import sanitize_html
-
-
-class Organization(models.Model):
-    """发布机构. Its data feeds the 政府信息公开指南 (条例第十二条) and the 索引号 template."""
-
-    name = models.CharField("机构全称", max_length=100, unique=True)
-    short_name = models.CharField("简称", max_length=30)
-    slug = models.SlugField("网址标识", max_length=40, unique=True, help_text="用于网址，如 llmzj")
-    code = models.CharField(
-        "组织机构代码",
-        max_length=20,
-        help_text="9位组织机构代码（如 01526257-2）或18位统一社会信用代码",
-        validators=[RegexValidator(r"^[0-9A-Z]{8}-?[0-9A-Z]$|^[0-9A-Z]{18}$", "组织机构代码格式不正确。")],
-    )
-    index_template = models.CharField(
-        "索引号模板",
-        max_length=100,
-        default="{code}/{year}-{seq:05d}",
-        help_text="可用占位符：{code}（去掉“-”的代码）、{code_raw}（原样代码）、{year}、{month}、{mmdd}、"
-        "{seq}（流水号，可写位数如 {seq:05d}）。流水号按模板中最细的日期单位（年/月/日）重新计数。",
-    )
-    office_name = models.CharField("政府信息公开工作机构", max_length=100, blank=True)
-    office_address = models.CharField("办公地址", max_length=200, blank=True)
-    office_hours = models.CharField("办公时间", max_length=200, blank=True)
-    phone = models.CharField("联系电话", max_length=50, blank=True)
-    fax = models.CharField("传真", max_length=50, blank=True)
-    email = models.EmailField("电子邮箱", blank=True)
-    postcode = models.CharField("邮政编码", max_length=6, blank=True)
-    website = models.CharField("互联网联系方式", max_length=200, blank=True, help_text="网址")
-    reading_points = models.TextField("线下查阅点", blank=True, help_text="每行一个（条例第二十五条）")
-    functions = models.TextField("机关职能", blank=True)
-    order = models.PositiveIntegerField("排序", default=0)
-
-    class Meta:
-        verbose_name = "发布机构"
-        verbose_name_plural = "发布机构"
-        ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("disclosures:guide_org", args=[self.slug])
-
-
-class Membership(models.Model):
-    """A user's role in one organization; a user may hold different roles in different ones."""
-
-    class Role(models.TextChoices):
-        EDITOR = "editor", "编辑"
-        REVIEWER = "reviewer", "审核员"
-        LEADER = "leader", "领导"
-        ADMIN = "admin", "管理员"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships"
-    )
-    organization = models.ForeignKey(
-        Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField("角色", max_length=10, choices=Role.choices)
-
-    class Meta:
-        verbose_name = "机构角色"
-        verbose_name_plural = "机构角色"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.organization.short_name} · {self.get_role_display()}"
+from portal.models import Organization
+from portal.sanitize import sanitize_html
 
 
 class ItemKind(models.TextChoices):

@@ -156,7 +156,7 @@ def _scan_xlsx(fileobj, where: str) -> list[Finding] | None:
 
 
 def scan_attachment(attachment) -> list[Finding]:
-    from .textextract import extract_text
+    from portal.textextract import extract_text
 
     where = f"附件“{attachment.original_name}”"
     if attachment.file_type == "xlsx":
@@ -168,7 +168,7 @@ def scan_attachment(attachment) -> list[Finding]:
 
 def scan_item(item) -> list[Finding]:
     """Scan an item or a revision (both have title, summary, body and attachments)."""
-    from .sanitize import plain_text
+    from portal.sanitize import plain_text
 
     findings = (
         scan_text(item.title, "标题") + scan_text(item.summary, "内容概述") + scan_text(plain_text(item.body), "正文")
@@ -241,7 +241,7 @@ def mask_file(data: bytes, file_type: str) -> bytes:
     if file_type == "docx":
         return _mask_docx(data)
     if file_type in ("csv", "txt"):
-        from .textextract import _decode
+        from portal.textextract import _decode
 
         return mask_text(_decode(data)).encode("utf-8")
     raise ValueError(file_type)

@@ -13,66 +13,47 @@ from dataclasses import dataclass
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from .models import Category, DisclosureItem, Membership, Revision
+from . import workflow
+from .models import Category, DisclosureItem, Revision
 
 S = DisclosureItem.Status
 RS = Revision.Status
-R = Membership.Role
-
-
-def _orgs(user, role: str):
-    return Membership.objects.filter(user=user, role=role).values("organization")
-
-
-def _not_mine(qs: QuerySet, user) -> QuerySet:
-    return qs.exclude(created_by=user).exclude(contributors=user)
 
 
 def items_to_review(user) -> QuerySet:
     """待我审核: items of organizations where `user` is 审核员, written by someone else."""
-    return _not_mine(
-        DisclosureItem.objects.filter(status=S.PENDING_REVIEW, organization__in=_orgs(user, R.REVIEWER)), user
-    )
+    return workflow.ITEM_FLOW.queue(user, "review")
 
 
 def items_to_approve(user) -> QuerySet:
     """待我审批: reviewed items of organizations where `user` is 领导, neither written nor reviewed by them."""
-    qs = DisclosureItem.objects.filter(status=S.PENDING_APPROVAL, organization__in=_orgs(user, R.LEADER))
-    return _not_mine(qs, user).exclude(reviewed_by=user)
+    return workflow.ITEM_FLOW.queue(user, "approve")
 
 
 def emergencies_to_confirm(user) -> QuerySet:
     """应急发布待复核 by a second leader."""
-    return DisclosureItem.objects.filter(emergency=True, organization__in=_orgs(user, R.LEADER)).exclude(
-        approved_by=user
-    )
+    return workflow.ITEM_FLOW.queue(user, "confirm_emergency")
+
+
+def _written_by(qs: QuerySet, user) -> QuerySet:
+    return qs.filter(Q(created_by=user) | Q(contributors=user)).exclude(return_reason="").distinct()
 
 
 def my_returned_items(user) -> QuerySet:
     """我被退回的: drafts carrying a return reason that `user` wrote."""
-    return (
-        DisclosureItem.objects.filter(Q(created_by=user) | Q(contributors=user), status=S.DRAFT)
-        .exclude(return_reason="")
-        .distinct()
-    )
+    return _written_by(DisclosureItem.objects.filter(status=S.DRAFT), user)
 
 
 def revisions_to_review(user) -> QuerySet:
-    qs = Revision.objects.filter(status=RS.PENDING_REVIEW, item__organization__in=_orgs(user, R.REVIEWER))
-    return _not_mine(qs, user)
+    return workflow.REVISION_FLOW.queue(user, "review")
 
 
 def revisions_to_approve(user) -> QuerySet:
-    qs = Revision.objects.filter(status=RS.PENDING_APPROVAL, item__organization__in=_orgs(user, R.LEADER))
-    return _not_mine(qs, user).exclude(reviewed_by=user)
+    return workflow.REVISION_FLOW.queue(user, "approve")
 
 
 def my_returned_revisions(user) -> QuerySet:
-    return (
-        Revision.objects.filter(Q(created_by=user) | Q(contributors=user), status=RS.DRAFT)
-        .exclude(return_reason="")
-        .distinct()
-    )
+    return _written_by(Revision.objects.filter(status=RS.DRAFT), user)
 
 
 # ---- inspection checks --------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from portal.sanitize import plain_text
+
 from .models import DisclosureItem, Revision
-from .sanitize import plain_text
 
 CONTEXT = 30  # characters of unchanged text kept around each change in the body
 
@@ -55,7 +56,7 @@ def text_segments(old: str, new: str) -> list[tuple[str, str]]:
 
 def compare(live: dict, revision: Revision) -> list[Change]:
     """Changes from `live` (workflow.snapshot of the item) to `revision`, in form order."""
-    from .workflow import _json_value, detail_fields
+    from .revisions import _json_value, detail_fields
 
     changes = []
     for name in Revision.CONTENT_FIELDS:

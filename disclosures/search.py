@@ -45,8 +45,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from portal.sanitize import plain_text
+
 from .models import DisclosureItem, SearchEntry
-from .sanitize import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -707,7 +708,7 @@ def snippet(text: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
 
 
 def _attachment_text(item: DisclosureItem) -> str:
-    from .textextract import extract_text
+    from portal.textextract import extract_text
 
     parts = []
     for attachment in item.attachments.all():

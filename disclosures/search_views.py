@@ -15,9 +15,11 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from portal.models import Organization
+from portal.paging import paginate
+
 from . import search as engine
-from .models import Category, DisclosureItem, ItemKind, Organization
-from .paging import paginate
+from .models import Category, DisclosureItem, ItemKind
 
 SORTS = [("relevance", "按相关度"), ("date", "按发布日期")]
 

@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
+from portal.models import Organization
+from portal.paging import paginate
+
 from .filters import ItemFilter, filter_messages
-from .models import Attachment, Category, DisclosureItem, ItemKind, Organization
-from .paging import paginate
+from .models import Attachment, Category, DisclosureItem, ItemKind
 
 HOME_PANEL_SIZE = 6
 

@@ -8,33 +8,27 @@ and PII findings itself; a forged POST therefore meets the same guards as the bu
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from . import pii, queues, workflow
-from .models import DisclosureItem, Membership, Revision, RevisionAttachment, SecrecyReview
+from portal.access import OrganizationScopedAdmin
+from portal.admin_actions import Action, ActionAdminMixin, ConfirmForm
+from portal.models import Membership
+from portal.uploads import check_attachment
+
+from . import pii, queues, revisions, workflow
+from .models import DisclosureItem, Revision, RevisionAttachment, SecrecyReview
 from .revision_diff import compare
-from .uploads import check_attachment
 
 S = DisclosureItem.Status
 R = Membership.Role
 
 
 # ---- forms ------------------------------------------------------------------------------------
-
-
-class ConfirmForm(forms.Form):
-    pass
 
 
 class ReviewForm(forms.Form):
@@ -109,62 +103,66 @@ class ValidityForm(forms.Form):
 # ---- actions ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Action:
-    label: str
-    form: type[forms.Form]
-    run: Callable  # (obj, user, cleaned_data, request) -> result
-    intro: str = ""
-    danger: bool = False
+def Step(label, form, run, intro="", danger=False) -> Action:  # noqa: N802 - reads like the table it builds
+    return Action(label=label, run=run, form=form, intro=intro, danger=danger, done=_done(label))
+
+
+def _done(label):
+    def message(obj, result):
+        if isinstance(result, (DisclosureItem, Revision)):
+            return f"已{label}：{obj}（当前状态：{result.get_status_display()}）。"
+        return f"已{label}。"
+
+    return message
 
 
 ITEM_ACTIONS: dict[str, Action] = {
-    "submit": Action(
+    "submit": Step(
         "提交审核",
         ConfirmForm,
         lambda o, u, d, r: workflow.submit(o, u, request=r),
         "提交后信息进入“待审核”，由审核员进行保密审查。",
     ),
-    "review": Action(
+    "review": Step(
         "审核通过（保密审查）",
         ReviewForm,
         lambda o, u, d, r: workflow.review(o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r),
         "依据《政府信息公开条例》第十七条，公开前须进行保密审查。确认后信息进入“待审批”。",
     ),
-    "approve": Action(
+    "approve": Step(
         "审批发布",
         ApproveForm,
         lambda o, u, d, r: workflow.approve(o, u, publish_at=d.get("publish_at"), request=r),
         "审批后立即发布并分配索引号，或在设定时间发布。",
     ),
-    "return": Action(
+    "return": Step(
         "退回修改",
         ReasonForm,
         lambda o, u, d, r: workflow.return_item(o, u, reason=d["reason"], request=r),
         "退回后信息回到草稿，退回理由显示给编写人。",
         danger=True,
     ),
-    "emergency_publish": Action(
+    "emergency_publish": Step(
         "应急发布",
         ReasonForm,
         lambda o, u, d, r: workflow.emergency_publish(o, u, reason=d["reason"], request=r),
         "应急发布跳过审核与审批，立即公开；须写明理由，并由另一位领导事后复核。",
         danger=True,
     ),
-    "confirm_emergency": Action(
+    "confirm_emergency": Step(
         "复核应急发布",
         NoteForm,
         lambda o, u, d, r: workflow.confirm_emergency(o, u, note=d["note"], request=r),
         "确认该应急发布的信息内容无误。",
     ),
-    "withdraw": Action(
+    "withdraw": Step(
         "撤回",
         WithdrawForm,
         lambda o, u, d, r: workflow.withdraw(o, u, reason=d["reason"], replaced_by=d.get("replaced_by"), request=r),
         "撤回后信息页保留原网址并显示撤回理由，信息不再出现在列表、检索和订阅中。",
         danger=True,
     ),
-    "set_validity": Action(
+    "set_validity": Step(
         "变更有效性（失效/废止）",
         ValidityForm,
         lambda o, u, d, r: workflow.set_validity(
@@ -172,7 +170,7 @@ ITEM_ACTIONS: dict[str, Action] = {
         ),
         "失效或废止的文件仍然公开、可以检索，页面显示其有效性。",
     ),
-    "pii_override": Action(
+    "pii_override": Step(
         "放行隐私检查",
         ReasonForm,
         lambda o, u, d, r: workflow.override_pii(o, u, reason=d["reason"], request=r),
@@ -180,27 +178,27 @@ ITEM_ACTIONS: dict[str, Action] = {
         danger=True,
     ),
     "pii_mask": Action(
-        "一键脱敏",
-        ConfirmForm,
-        lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
-        "身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。",
+        label="一键脱敏",
+        run=lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
+        intro="身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。",
+        done=lambda obj, result: f"已脱敏 {result[0]} 处。",
     ),
     "revise": Action(
-        "修订（创建新版本）",
-        ConfirmForm,
-        lambda o, u, d, r: workflow.start_revision(o, u, request=r),
-        "修订版本审批生效前，公众看到的仍是现行版本。",
+        label="修订（创建新版本）",
+        run=lambda o, u, d, r: workflow.start_revision(o, u, request=r),
+        intro="修订版本审批生效前，公众看到的仍是现行版本。",
+        done="已创建修订版本。请修改内容并填写更新说明，然后提交审核。",
     ),
 }
 
 REVISION_ACTIONS: dict[str, Action] = {
-    "submit": Action(
+    "submit": Step(
         "提交审核",
         ConfirmForm,
         lambda o, u, d, r: workflow.submit_revision(o, u, request=r),
         "提交后修订进入“待审核”。",
     ),
-    "review": Action(
+    "review": Step(
         "审核通过（保密审查）",
         ReviewForm,
         lambda o, u, d, r: workflow.review_revision(
@@ -208,20 +206,20 @@ REVISION_ACTIONS: dict[str, Action] = {
         ),
         "请对照下方与现行版本的比较进行保密审查（条例第十七条）。",
     ),
-    "approve": Action(
+    "approve": Step(
         "审批生效",
         ConfirmForm,
         lambda o, u, d, r: workflow.approve_revision(o, u, request=r),
         "审批后信息页立即更新为本版本，索引号不变，更新说明列入公开的更新记录。",
     ),
-    "return": Action(
+    "return": Step(
         "退回修改",
         ReasonForm,
         lambda o, u, d, r: workflow.return_revision(o, u, reason=d["reason"], request=r),
         "退回后修订回到草稿，退回理由显示给编写人。",
         danger=True,
     ),
-    "discard": Action(
+    "discard": Step(
         "放弃修订",
         ConfirmForm,
         lambda o, u, d, r: workflow.discard_revision(o, u, request=r),
@@ -233,47 +231,15 @@ REVISION_ACTIONS: dict[str, Action] = {
 }
 
 
-def item_actions(item: DisclosureItem, user, findings) -> list[tuple[str, Action]]:
-    """Buttons to show; each action's workflow function checks again when it runs."""
-    names = [t.name for t in workflow.available_transitions(item, user)]
-    if "schedule" in names:
-        names.remove("schedule")
-    if item.emergency and workflow.has_role(user, item.organization, R.LEADER) and item.approved_by_id != user.pk:
-        names.append("confirm_emergency")
-    if (
-        item.status == S.PUBLISHED
-        and (item.kind == "policy" or item.validity)
-        and workflow.has_role(user, item.organization, R.LEADER)
-    ):
-        names.append("set_validity")
-    if (
-        item.status == S.PUBLISHED
-        and workflow.has_role(user, item.organization, R.EDITOR)
-        and not item.revisions.filter(status__in=Revision.OPEN_STATES).exists()
-    ):
-        names.append("revise")
-    names += _pii_actions(item, user, findings)
-    return [(n, ITEM_ACTIONS[n]) for n in names]
-
-
-def _pii_actions(obj, user, findings) -> list[str]:
-    names = []
-    if findings and not obj.pii_override_reason:
-        if obj.status == S.DRAFT and workflow.has_role(user, obj.organization, R.EDITOR):
-            names.append("pii_mask")
-        if (
-            obj.status in workflow.PRE_PUBLICATION
-            and workflow.has_role(user, obj.organization, R.LEADER)
-            and not workflow.is_contributor(user, obj)
-        ):
-            names.append("pii_override")
-    return names
-
-
-def revision_actions(revision: Revision, user, findings) -> list[tuple[str, Action]]:
-    names = [t.name for t in workflow.available_revision_transitions(revision, user)]
-    names += _pii_actions(revision, user, findings)
-    return [(n, REVISION_ACTIONS[n]) for n in names]
+def workflow_buttons(obj, user, table: dict[str, Action]) -> list[tuple[str, Action, workflow.Decision]]:
+    """The steps of the workflow table that `user` may take on `obj` (disabled ones carry the
+    reason, e.g. findings not yet masked); each step's function decides again when it runs."""
+    buttons = []
+    for t, decision in workflow.offered(user, obj):
+        name = "approve" if t.name == "schedule" else t.name
+        if name in table and all(name != b[0] for b in buttons):
+            buttons.append((name, table[name], decision))
+    return buttons
 
 
 def item_history(obj):
@@ -288,28 +254,15 @@ def pii_findings(obj):
     return pii.scan_item(obj)
 
 
-class WorkflowAdminMixin:
+class WorkflowAdminMixin(ActionAdminMixin):
     """Shared by the item and revision admins: the action pages and the change-form panel."""
 
-    actions_table: dict[str, Action] = {}
-    workflow_template = "admin/disclosures/workflow_action.html"
-
-    def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return [
-            path(
-                "<int:pk>/workflow/<str:action>/",
-                self.admin_site.admin_view(self.workflow_view),
-                name=f"{info[0]}_{info[1]}_workflow",
-            ),
-        ] + super().get_urls()
-
-    def _available(self, obj, user, findings):
-        raise NotImplementedError
+    action_path = "workflow"
+    action_includes = ["admin/disclosures/_action_findings.html"]
 
     @admin.display(description="正文")
     def body_preview(self, obj):
-        from .sanitize import render_html
+        from portal.sanitize import render_html
 
         return render_html(obj.body)
 
@@ -327,68 +280,28 @@ class WorkflowAdminMixin:
 
     def workflow_context(self, request, obj):
         findings = pii_findings(obj)
+        buttons = workflow_buttons(obj, request.user, self.action_specs)
+        if not findings or obj.pii_override_reason:  # masking and overriding only where there is something
+            buttons = [b for b in buttons if b[0] not in ("pii_mask", "pii_override")]
         return {
-            "workflow_actions": self._available(obj, request.user, findings),
+            "workflow_actions": buttons,
             "pii_findings": findings,
             "history": item_history(obj),
-            "workflow_url_name": f"admin:{obj._meta.app_label}_{obj._meta.model_name}_workflow",
+            "workflow_url_name": f"admin:{self.action_url_name()}",
         }
 
-    def workflow_view(self, request, pk: int, action: str):
-        obj = self.get_object(request, str(pk))
-        if obj is None:
-            raise Http404("信息不存在或不在您的管理范围内。")
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        spec = self.actions_table.get(action)
-        if spec is None:
-            raise Http404("没有这个操作。")
-        change_url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-        status = 200
-        error = ""
-        if request.method == "POST":
-            form = spec.form(request.POST)
-            if form.is_valid():
-                try:
-                    result = spec.run(obj, request.user, form.cleaned_data, request)
-                except PermissionDenied as exc:
-                    error, status = str(exc) or "您没有权限执行此操作。", 403
-                except ValidationError as exc:
-                    error, status = "；".join(exc.messages), 400
-                else:
-                    return self._after(request, obj, action, spec, result, change_url)
-            else:
-                status = 400
-        else:
-            form = spec.form()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": f"{spec.label}：{obj}",
-            "action": spec,
-            "action_name": action,
-            "form": form,
-            "error": error,
-            "change_url": change_url,
+    def action_context(self, request, obj, name):
+        return {
             "pii_findings": pii_findings(obj),
-            "changes": compare(workflow.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
+            "changes": compare(revisions.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
         }
-        return TemplateResponse(request, self.workflow_template, context, status=status)
 
-    def _after(self, request, obj, action, spec, result, change_url):
-        if action == "revise":
-            messages.success(request, "已创建修订版本。请修改内容并填写更新说明，然后提交审核。")
-            return HttpResponseRedirect(reverse("admin:disclosures_revision_change", args=[result.pk]))
-        if action == "pii_mask":
-            masked, unmaskable = result
-            messages.success(request, f"已脱敏 {masked} 处。")
-            if unmaskable:
-                messages.warning(request, "以下附件无法自动脱敏，请替换为脱敏后的文件：" + "、".join(unmaskable))
-            return HttpResponseRedirect(change_url)
-        if isinstance(result, (DisclosureItem, Revision)):
-            messages.success(request, f"已{spec.label}：{obj}（当前状态：{result.get_status_display()}）。")
-        return HttpResponseRedirect(change_url)
+    def action_redirect(self, request, obj, name, result):
+        if name == "revise":
+            return reverse("admin:disclosures_revision_change", args=[result.pk])
+        if name == "pii_mask" and result[1]:
+            messages.warning(request, "以下附件无法自动脱敏，请替换为脱敏后的文件：" + "、".join(result[1]))
+        return self.change_url(obj)
 
 
 # ---- queue filter (我的待办) --------------------------------------------------------------------
@@ -451,7 +364,7 @@ class RevisionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         stored = self.instance.detail or {}
-        for name, model_field in workflow.detail_fields(self.instance.item.kind).items():
+        for name, model_field in revisions.detail_fields(self.instance.item.kind).items():
             key = self.DETAIL_PREFIX + name
             if key in self.fields and name in stored and stored[name] not in (None, ""):
                 self.initial[key] = model_field.to_python(stored[name])
@@ -463,10 +376,10 @@ class RevisionForm(forms.ModelForm):
         if data.get("substantive") and not (data.get("change_note") or "").strip():
             self.add_error("change_note", "实质性修改必须填写公开的更新说明。")
         detail = dict(self.instance.detail or {})
-        for name in workflow.detail_fields(self.instance.item.kind):
+        for name in revisions.detail_fields(self.instance.item.kind):
             key = self.DETAIL_PREFIX + name
             if key in self.fields:
-                detail[name] = workflow._json_value(data.get(key))
+                detail[name] = revisions._json_value(data.get(key))
         self.instance.detail = detail
         return data
 
@@ -474,7 +387,7 @@ class RevisionForm(forms.ModelForm):
 def revision_form_for(kind: str) -> type[RevisionForm]:
     """A RevisionForm with the item kind's structured fields declared (prefixed detail__)."""
     declared = {}
-    for name, model_field in workflow.detail_fields(kind).items():
+    for name, model_field in revisions.detail_fields(kind).items():
         formfield = model_field.formfield()
         if formfield is not None:
             formfield.required = False if model_field.blank or model_field.null else formfield.required
@@ -507,8 +420,9 @@ class RevisionAttachmentInline(admin.TabularInline):
     readonly_fields = ["original_name", "file_type", "size"]
 
 
-class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
-    actions_table = REVISION_ACTIONS
+class RevisionAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+    action_specs = REVISION_ACTIONS
+    organization_lookup = "item__organization"
     change_form_template = "admin/disclosures/revision/change_form.html"
     list_display = ["item", "number", "status", "created_by", "updated_at"]
     list_filter = [RevisionQueueFilter, "status"]
@@ -517,16 +431,8 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
     readonly_fields = ["status", "return_reason"]
     inlines = [RevisionAttachmentInline]
 
-    def _available(self, obj, user, findings):
-        return revision_actions(obj, user, findings)
-
     def get_queryset(self, request):
-        from .access import is_site_admin, user_organizations
-
-        qs = super().get_queryset(request).select_related("item__organization")
-        if is_site_admin(request.user):
-            return qs
-        return qs.filter(item__organization__in=user_organizations(request.user))
+        return super().get_queryset(request).select_related("item__organization")
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
@@ -543,7 +449,7 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
             ("正文", {"fields": ["body"]}),
         ]
         if obj is not None and self.has_change_permission(request, obj):
-            names = [RevisionForm.DETAIL_PREFIX + n for n in workflow.detail_fields(obj.item.kind)]
+            names = [RevisionForm.DETAIL_PREFIX + n for n in revisions.detail_fields(obj.item.kind)]
             if names:
                 sets.append((f"{obj.item.get_kind_display()}信息", {"fields": names}))
         sets.append(("更新说明", {"fields": ["substantive", "change_note"]}))
@@ -570,23 +476,15 @@ class RevisionAdmin(WorkflowAdminMixin, admin.ModelAdmin):
         return actions
 
     def save_model(self, request, obj, form, change):
-        if form.has_changed() and obj.pii_override_reason:
-            obj.pii_override_reason = ""  # an override covers the content the leader saw, not later edits
-            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
         super().save_model(request, obj, form, change)
-        obj.contributors.add(request.user)
+        if workflow.note_edit(obj, request.user, changed=form.has_changed()):
+            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra = dict(extra_context or {})
         if obj is not None:
             extra.update(self.workflow_context(request, obj))
-            extra["changes"] = compare(workflow.snapshot(obj.item), obj)
+            extra["changes"] = compare(revisions.snapshot(obj.item), obj)
             extra["superseded"] = obj.superseded
         return super().change_view(request, object_id, form_url, extra_context=extra)
-
-
-def deadline_for(item: DisclosureItem) -> datetime.date:
-    from portal.workcalendar import Calendar
-
-    return Calendar.load().add_workdays(item.written_date, item.category.time_limit_days)

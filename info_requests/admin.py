@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from disclosures.access import OrganizationScopedAdmin, is_site_admin, user_organizations
+from portal.access import OrganizationScopedAdmin, is_site_admin, user_organizations
 from portal.admin import warn_uncovered_years
 from portal.audit import record
 
@@ -103,7 +103,7 @@ class ReplyAttachmentForm(forms.ModelForm):
         fields = ["file"]
 
     def clean_file(self):
-        from disclosures.uploads import check_attachment
+        from portal.uploads import check_attachment
 
         upload = self.cleaned_data.get("file")
         if upload and hasattr(upload, "content_type"):

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from disclosures.models import Membership, Organization
+from portal.models import Membership, Organization
 
 from . import validators
 from .models import DELIVERIES, FORMS, ID_TYPES, Application, ClockEvent

@@ -25,8 +25,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from disclosures.models import Membership
 from portal.audit import record
+from portal.models import Membership
 from portal.workcalendar import Calendar
 
 from . import deadlines, letters

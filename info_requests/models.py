@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from disclosures.models import Organization
+from portal.models import Organization
 
 from .outcomes import AppealKind, AppealResult, ApplicantType, Outcome
 

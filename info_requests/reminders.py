@@ -14,7 +14,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from disclosures.models import Membership
+from portal.models import Membership
 
 from . import deadlines, throttle
 from .models import Application, ReminderLog

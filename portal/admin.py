@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
+from .access import SiteAdminOnly, is_site_admin, user_organizations
 from .audit import action_label
-from .models import AuditEntry, CalendarDay, CalendarYear, SiteProfile
+from .models import AuditEntry, CalendarDay, CalendarYear, Membership, Organization, SiteProfile
 from .workcalendar import uncovered_years
 
 
@@ -126,8 +127,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         from django.db.models import Q
 
-        from disclosures.access import is_site_admin, user_organizations
-
         qs = super().get_queryset(request)
         if is_site_admin(request.user):
             return qs
@@ -141,3 +140,49 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SiteAdminOnly, admin.ModelAdmin):
+    list_display = ["name", "short_name", "code", "index_template", "phone"]
+    search_fields = ["name", "short_name", "code"]
+    prepopulated_fields = {}
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "code", "index_template", "order"]}),
+        (
+            "公开指南信息（条例第十二条）",
+            {
+                "fields": [
+                    "office_name",
+                    "office_address",
+                    "office_hours",
+                    "phone",
+                    "fax",
+                    "email",
+                    "postcode",
+                    "website",
+                    "reading_points",
+                    "functions",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SiteAdminOnly, admin.ModelAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["organization", "role"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+    def get_queryset(self, request):
+        # Who holds which role is known to site administrators only; other staff reaching the
+        # list by its address see the memberships of their own organizations.
+        qs = super().get_queryset(request).select_related("user", "organization")
+        if is_site_admin(request.user):
+            return qs
+        return qs.filter(organization__in=user_organizations(request.user))

@@ -140,7 +140,7 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CKEDITOR_5_ALLOW_ALL_FILE_TYPES = False
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "png"]
-CKEDITOR_5_FILE_STORAGE = "disclosures.uploads.EditorImageStorage"
+CKEDITOR_5_FILE_STORAGE = "portal.uploads.EditorImageStorage"
 CKEDITOR_5_CONFIGS = {
     "default": {
         "language": "zh-cn",

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -8,6 +9,11 @@ admin.site.site_title = "政务公开管理后台"
 admin.site.index_title = "工作台"
 
 urlpatterns = [
+    # Organizations and roles moved into the core app; old admin bookmarks still arrive.
+    re_path(
+        r"^admin/disclosures/(?P<model>organization|membership)/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/portal/%(model)s/%(rest)s", query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("media/editor/<path:path>", views.editor_image, name="editor_image"),

@@ -4,28 +4,63 @@ in the rich-text editor, checks, preview, and the workflow buttons, which call r
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.contrib import admin
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from disclosures import workflow as item_workflow
-from disclosures.access import OrganizationScopedAdmin
-from disclosures.templatetags.portal_tags import clean_html
+from portal import access
+from portal.access import OrganizationScopedAdmin
+from portal.admin_actions import Action, ActionAdminMixin
+from portal.models import Membership
+from portal.templatetags.portal_tags import clean_html
 
-from . import narrative
 from . import workflow as report_workflow
 from .models import AnnualReport, YearlyFigures
 
-ACTIONS = [
-    ("redraft", "按最新数据重写“总体情况”草稿"),
-    ("submit", "提交审核（冻结数据）"),
-    ("review", "审核通过（保密审查）"),
-    ("approve", "审批发布"),
-    ("return", "退回修改"),
-]
+Role = Membership.Role
+
+
+class ReviewForm(forms.Form):
+    # Checked by reports.workflow.review itself, so a missing tick gets the workflow's message.
+    secrecy_confirmed = forms.BooleanField(required=False)
+    note = forms.CharField(required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(required=False)
+
+
+ACTIONS = {
+    "redraft": Action(
+        label="按最新数据重写“总体情况”草稿",
+        run=lambda o, u, d, r: report_workflow.redraft(o, u, request=r),
+        done="已按最新数据重写“总体情况”草稿，请核对修改。",
+    ),
+    "submit": Action(
+        label="提交审核（冻结数据）",
+        run=lambda o, u, d, r: report_workflow.submit(o, u, request=r),
+        done="已提交审核，数据已冻结。",
+    ),
+    "review": Action(
+        label="审核通过（保密审查）",
+        form=ReviewForm,
+        run=lambda o, u, d, r: report_workflow.review(
+            o, u, secrecy_confirmed=d["secrecy_confirmed"], note=d["note"], request=r
+        ),
+        done="审核通过，已送领导审批。",
+    ),
+    "approve": Action(
+        label="审批发布",
+        run=lambda o, u, d, r: report_workflow.approve(o, u, request=r),
+        done=lambda obj, result: f"已审批发布，索引号 {result.item.index_number}。",
+    ),
+    "return": Action(
+        label="退回修改",
+        form=ReasonForm,
+        run=lambda o, u, d, r: report_workflow.return_report(o, u, reason=d["reason"], request=r),
+        done="已退回。",
+    ),
+}
 
 
 class _OrgScoped(OrganizationScopedAdmin, admin.ModelAdmin):
@@ -50,7 +85,7 @@ class YearlyFiguresAdmin(_OrgScoped):
     readonly_fields = ["entered_by", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        obj.entered_by = request.user
+        obj.entered_by = request.user  # who entered the figures is part of them (shown in the list)
         super().save_model(request, obj, form, change)
 
 
@@ -77,7 +112,8 @@ def _rendered(name):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(_OrgScoped):
+class AnnualReportAdmin(ActionAdminMixin, _OrgScoped):
+    action_specs = ACTIONS
     form = AnnualReportForm
     list_display = ["title", "organization", "year", "status_label", "generated_at"]
     list_filter = ["year", "organization"]
@@ -123,37 +159,21 @@ class AnnualReportAdmin(_OrgScoped):
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        if not change and not obj.overview:
-            obj.overview = narrative.draft_overview(report_workflow.live_data(obj))
-            obj.save(update_fields=["overview"])
-        obj.contributors.add(request.user)
-
-    def get_urls(self):
-        urls = super().get_urls()
-        mine = [
-            path(
-                "<int:object_id>/transition/",
-                self.admin_site.admin_view(self.transition_view),
-                name="reports_annualreport_transition",
-            )
-        ]
-        return mine + urls
+        report_workflow.note_edit(obj, request.user, created=not change)
 
     def _available(self, request, report: AnnualReport) -> list[str]:
-        user, org = request.user, report.organization
         if report.is_editable:
             names = ["redraft"] if self.has_change_permission(request, report) else []
-            if item_workflow.has_role(user, org, "editor"):
+            if access.has_role(request.user, report.organization, Role.EDITOR):
                 names.append("submit")
             return names
-        return [
-            t.name if t.name != "schedule" else "approve"
-            for t in item_workflow.available_transitions(report.item, user)
-            if t.name in ("review", "approve", "return")
-        ]
+        names = []
+        for t, decision in item_workflow.offered(request.user, report.item):
+            name = "approve" if t.name == "schedule" else t.name
+            if decision and name in ("review", "approve", "return") and name not in names:
+                names.append(name)
+        return names
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         report = self.get_object(request, object_id)
@@ -164,49 +184,10 @@ class AnnualReportAdmin(_OrgScoped):
                 {
                     "report_problems": report_workflow.problems(report),
                     "report_actions": names,
-                    "report_action_labels": [(n, label) for n, label in ACTIONS if n in names],
+                    "report_action_labels": [(n, spec.label) for n, spec in self.action_specs.items() if n in names],
                 }
             )
         return super().change_view(request, object_id, form_url, extra_context)
-
-    def transition_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        report = get_object_or_404(self.get_queryset(request), pk=object_id)
-        action = request.POST.get("action", "")
-        back = reverse("admin:reports_annualreport_change", args=[report.pk])
-        try:
-            if action == "redraft":
-                if not self.has_change_permission(request, report):
-                    raise PermissionDenied("只有草稿状态的报告才能重写草稿。")
-                report.overview = narrative.draft_overview(report_workflow.live_data(report))
-                report.save(update_fields=["overview", "updated_at"])
-                report.contributors.add(request.user)
-                done = "已按最新数据重写“总体情况”草稿，请核对修改。"
-            elif action == "submit":
-                report_workflow.submit(report, request.user, request=request)
-                done = "已提交审核，数据已冻结。"
-            elif action == "review":
-                confirmed = bool(request.POST.get("secrecy_confirmed"))
-                report_workflow.review(report, request.user, secrecy_confirmed=confirmed, request=request)
-                done = "审核通过，已送领导审批。"
-            elif action == "approve":
-                report_workflow.approve(report, request.user, request=request)
-                report.refresh_from_db()
-                done = f"已审批发布，索引号 {report.item.index_number}。"
-            elif action == "return":
-                report_workflow.return_report(
-                    report, request.user, reason=request.POST.get("reason", ""), request=request
-                )
-                done = "已退回。"
-            else:
-                raise ValidationError("未知操作。")
-        except (ValidationError, PermissionDenied) as exc:
-            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, text)
-        else:
-            messages.success(request, done)
-        return HttpResponseRedirect(back)
 
 
 __all__ = ["AnnualReportAdmin", "YearlyFiguresAdmin"]

@@ -15,7 +15,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
-from disclosures.models import DisclosureItem, Organization
+from disclosures.models import DisclosureItem
+from portal.models import Organization
 
 
 class YearlyFigures(models.Model):

@@ -31,9 +31,10 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
-from disclosures.models import DisclosureItem, ItemKind, Organization, PolicyDetail, SecrecyReview
+from disclosures.models import DisclosureItem, ItemKind, PolicyDetail, SecrecyReview
 from info_requests.models import Appeal, Application
 from info_requests.outcomes import AppealResult
+from portal.models import Organization
 
 from .layout import APPLICANT_COLUMNS, OUTCOME_KEYS, TABLE3_ROW_INDEX, TABLE3_ROWS, TABLE4_GROUPS
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from disclosures.access import user_organizations
-from disclosures.models import DisclosureItem, ItemKind, Organization
+from disclosures.models import DisclosureItem, ItemKind
+from portal.access import user_organizations
+from portal.models import Organization
 
 from . import charts, exports, present, tables
 from . import workflow as report_workflow

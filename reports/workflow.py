@@ -20,9 +20,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from disclosures import workflow as item_workflow
-from disclosures.models import Category, DisclosureItem, ItemKind, Membership, Organization
+from disclosures.models import Category, DisclosureItem, ItemKind
 from disclosures.workflow import WorkflowError
+from portal import access
 from portal.audit import record
+from portal.models import Membership, Organization
 
 from . import checks, narrative, present, tables
 from .models import AnnualReport, YearlyFigures
@@ -36,7 +38,7 @@ def last_full_year(today: datetime.date | None = None) -> int:
 
 def create_report(organization: Organization, year: int, user) -> AnnualReport:
     """A new draft whose 一、总体情况 is written from the year's figures, for staff to edit."""
-    if not item_workflow.has_role(user, organization, R.EDITOR, R.ADMIN) and not user.is_superuser:
+    if not access.has_role(user, organization, R.EDITOR, R.ADMIN) and not user.is_superuser:
         raise PermissionDenied(f"只有{organization.short_name}的编辑才能起草年度报告。")
     with transaction.atomic():
         if AnnualReport.objects.filter(organization=organization, year=year).exists():
@@ -46,6 +48,33 @@ def create_report(organization: Organization, year: int, user) -> AnnualReport:
         report.save(update_fields=["overview"])
         report.contributors.add(user)
         record("report.create", actor=user, obj=report, to_state="草稿")
+    return report
+
+
+def note_edit(report: AnnualReport, user, *, created: bool) -> None:
+    """Staff saved the report's narrative: they are one of its writers (so they may not review or
+    approve it); a new report gets its 一、总体情况 drafted from the year's figures."""
+    if created and report.created_by_id is None:
+        AnnualReport.objects.filter(pk=report.pk).update(created_by=user)
+        report.created_by = user
+    if created and not report.overview:
+        report.overview = narrative.draft_overview(live_data(report))
+        report.save(update_fields=["overview"])
+    report.contributors.add(user)
+
+
+def redraft(report: AnnualReport, user, *, request=None) -> AnnualReport:
+    """Rewrite 一、总体情况 from the latest figures (a draft only; staff edit it afterwards)."""
+    with transaction.atomic():
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if not report.is_editable:
+            raise WorkflowError("只有草稿状态的报告才能重写草稿。")
+        if not access.has_role(user, report.organization, R.EDITOR):
+            raise PermissionDenied(f"只有{report.organization.short_name}的编辑才能重写报告草稿。")
+        report.overview = narrative.draft_overview(live_data(report))
+        report.save(update_fields=["overview", "updated_at"])
+        report.contributors.add(user)
+        record("report.redraft", actor=user, obj=report, request=request)
     return report
 
 
@@ -105,7 +134,7 @@ def submit(report: AnnualReport, user, *, request=None) -> AnnualReport:
         )
         if not report.is_editable:
             raise WorkflowError(f"“{report.title}”当前状态为“{report.status_label}”，不能提交审核。")
-        if not item_workflow.has_role(user, report.organization, R.EDITOR):
+        if not access.has_role(user, report.organization, R.EDITOR):
             raise PermissionDenied(f"只有{report.organization.short_name}的编辑才能提交年度报告。")
         data = live_data(report)
         _ensure_clean(report, data)
@@ -194,11 +223,9 @@ def guard_publication(item: DisclosureItem) -> None:
 
 def overdue_warnings(user, today: datetime.date | None = None) -> list[str]:
     """Dashboard warnings: from 1 January until last year's report is published (第四十九条: 1月31日前)."""
-    from disclosures.access import user_organizations
-
     today = today or timezone.localdate()
     year = today.year - 1
-    organizations = list(user_organizations(user))
+    organizations = list(access.user_organizations(user))
     if not organizations:
         return []
     published = set(

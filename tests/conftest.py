@@ -55,7 +55,7 @@ class Builder:
         self.leader2 = self.user("leader2", "leader")
 
     def organization(self, name, slug, code, template="{code}/{year}-{seq:05d}"):
-        from disclosures.models import Organization
+        from portal.models import Organization
 
         return Organization.objects.create(
             name=name,
@@ -72,7 +72,7 @@ class Builder:
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Permission
 
-        from disclosures.models import Membership
+        from portal.models import Membership
 
         user = get_user_model().objects.create_user(
             username, password="pw-123456", is_staff=True, email=f"{username}@example.com", **extra

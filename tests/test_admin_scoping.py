@@ -115,7 +115,7 @@ def test_audit_log_is_append_only(client, build):
 
 def test_only_administrators_manage_organizations_and_catalogue(client, build):
     client.force_login(build.editor)
-    assert client.get("/admin/disclosures/organization/add/").status_code == 403
+    assert client.get("/admin/portal/organization/add/").status_code == 403
     assert client.post(f"/admin/disclosures/category/{build.category.pk}/change/", {"name": "改名"}).status_code == 403
     build.category.refresh_from_db()
     assert build.category.name == "社会救助"

@@ -17,7 +17,7 @@ def test_queues_follow_separation_of_duties(build):
     assert list(queues.items_to_review(build.reviewer)) == [pending_review]
     assert list(queues.items_to_review(build.editor)) == []  # not a reviewer, and the author
     assert list(queues.items_to_approve(build.leader)) == [pending_approval]
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     Membership.objects.create(user=build.reviewer, organization=build.org, role="leader")
     assert pending_approval not in queues.items_to_approve(build.reviewer)  # reviewed it

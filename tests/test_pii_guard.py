@@ -184,7 +184,7 @@ def test_masking_from_the_admin_clears_the_findings(client, build, maker, file_t
     item.refresh_from_db()
     assert pii.scan_item(item) == []
     assert "138****5678" in item.body
-    from disclosures.textextract import extract_text  # the masked file keeps the allowed columns
+    from portal.textextract import extract_text  # the masked file keeps the allowed columns
 
     content = extract_text(item.attachments.get().file, file_type)
     assert "杨某某" in content and IDS[0][:6] + "********" + IDS[0][-4:] in content

@@ -146,7 +146,7 @@ def test_author_cannot_approve_and_reviewer_cannot_approve_same_edition(report, 
     with pytest.raises(PermissionDenied):
         rw.review(report, build.editor, secrecy_confirmed=True)
     rw.review(report, build.reviewer, secrecy_confirmed=True)
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     Membership.objects.create(user=build.reviewer, organization=build.org, role="leader")
     with pytest.raises(PermissionDenied):

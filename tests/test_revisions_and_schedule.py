@@ -123,7 +123,7 @@ def test_only_one_open_revision_and_only_of_published_items(build):
 
 
 def test_separation_of_duties_per_revision(build):
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     item = build.item()  # created by build.editor
     other_editor = build.user("editor_b", "editor")

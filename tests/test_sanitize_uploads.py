@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from disclosures.models import DisclosureItem
-from disclosures.sanitize import plain_text, sanitize_html
-from disclosures.uploads import check_attachment
+from portal.sanitize import plain_text, sanitize_html
+from portal.uploads import check_attachment
 
 EVIL = (
     '<p onclick="steal()">正文<script>alert(1)</script><a href="javascript:alert(2)">链接</a>'

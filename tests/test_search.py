@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from disclosures import corpus, search, workflow
 from disclosures.models import DisclosureItem, SearchEntry
-from disclosures.sanitize import plain_text
+from portal.sanitize import plain_text
 
 GOLDEN = Path(__file__).parent / "data" / "search_golden.json"
 

@@ -168,7 +168,7 @@ def test_fixed_query_count_above_the_limit(client, generated, settings, django_a
 
     settings.SEARCH_COUNT_LIMIT = 5
     org = SearchEntry.objects.values_list("organization_id", flat=True).first()
-    from disclosures.models import Organization
+    from portal.models import Organization
 
     slug = Organization.objects.get(pk=org).slug
     for params in [

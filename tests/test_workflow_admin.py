@@ -174,7 +174,7 @@ def test_forged_posts_meet_the_workflow_guards(client, build):
 
 def test_reviewer_cannot_also_approve_the_same_edition(client, build):
     both = build.user("both", "reviewer")
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     Membership.objects.create(user=both, organization=build.org, role="leader")
     item = build.item(state="pending_review")
@@ -186,7 +186,7 @@ def test_reviewer_cannot_also_approve_the_same_edition(client, build):
 
 
 def test_editor_who_is_also_leader_cannot_approve_own_item(client, build):
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     Membership.objects.create(user=build.editor, organization=build.org, role="leader")
     Membership.objects.create(user=build.editor, organization=build.org, role="reviewer")
@@ -333,7 +333,7 @@ def test_revision_form_cannot_set_its_own_state(client, build):
 
 @pytest.mark.parametrize("role", ["reviewer", "leader"])
 def test_revision_author_cannot_review_or_approve_it(client, build, role):
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     Membership.objects.create(user=build.editor, organization=build.org, role=role)
     item = build.item()
@@ -453,7 +453,7 @@ def test_workflow_functions_bind_superusers_too(build):
     from django.core.exceptions import PermissionDenied
 
     from disclosures import workflow
-    from disclosures.models import Membership
+    from portal.models import Membership
 
     root = get_user_model().objects.create_superuser("root", password="pw")
     item = build.item(state="pending_review")

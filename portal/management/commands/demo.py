@@ -7,12 +7,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 
-from disclosures.demo import DEMO_PASSWORD, USERS, Demo
-from disclosures.models import Organization
-from portal.models import SiteProfile
+from portal.demo import DEMO_PASSWORD, USERS, Demo, feature_app_labels, load_core
+from portal.models import Organization, SiteProfile
 
-# Each app contributes its part; they run in this order and share one Demo object.
-LOADERS = ["disclosures.demo", "info_requests.demo", "reports.demo"]
+
+def loaders() -> list[str]:
+    """Each feature app with a `demo` module contributes its part, in the order of INSTALLED_APPS."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    names = []
+    for label in feature_app_labels():
+        config = apps.get_app_config(label)
+        if module_has_submodule(config.module, "demo"):
+            names.append(f"{config.name}.demo")
+    return names
 
 
 class Command(BaseCommand):
@@ -49,15 +58,9 @@ class Command(BaseCommand):
                 parent_portal_url="https://www.yn.gov.cn/",
                 demo=True,
             )
-            demo = Demo()
-            for name in LOADERS:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name != name:
-                        raise
-                    continue
-                module.load(demo)
+            demo = load_core(Demo())
+            for name in loaders():
+                importlib.import_module(name).load(demo)
                 self.stdout.write(f"已加载：{name}")
         self.stdout.write(self.style.SUCCESS("演示数据加载完成。"))
         self._print_logins()

@@ -1,6 +1,6 @@
 from django import template
 
-from disclosures.sanitize import render_html
+from portal.sanitize import render_html
 
 register = template.Library()
 
