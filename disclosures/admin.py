@@ -255,7 +255,7 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
             extra["revisions"] = list(obj.revisions.order_by("-number"))
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
-    # ---- staff search (issue 4): the same Chinese search as /search/, plus own drafts ----------
+    # ---- staff search: the same Chinese search as /search/, plus own drafts ----------
     def get_search_results(self, request, queryset, search_term):
         from . import search
 

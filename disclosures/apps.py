@@ -1,5 +1,30 @@
 from django.apps import AppConfig
 
+AUDIT_LABELS = {
+    "item.submit": "提交审核",
+    "item.review": "审核通过（保密审查）",
+    "item.approve": "审批发布",
+    "item.schedule": "审批并定时发布",
+    "item.publish_due": "定时发布",
+    "item.return": "退回修改",
+    "item.emergency_publish": "应急发布",
+    "item.confirm_emergency": "复核应急发布",
+    "item.withdraw": "撤回",
+    "item.set_validity": "变更有效性",
+    "item.import_published": "导入历史信息",
+    "item.pii_override": "放行隐私检查",
+    "item.pii_mask": "脱敏",
+    "revision.start": "创建修订",
+    "revision.submit": "修订提交审核",
+    "revision.review": "修订审核通过（保密审查）",
+    "revision.approve": "修订审批生效",
+    "revision.return": "修订退回",
+    "revision.discard": "放弃修订",
+    "revision.pii_override": "修订放行隐私检查",
+    "revision.pii_mask": "修订脱敏",
+    "corpus.generate": "生成测试语料",
+}
+
 
 class DisclosuresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
@@ -7,7 +32,10 @@ class DisclosuresConfig(AppConfig):
     verbose_name = "主动公开"
 
     def ready(self):
-        # Search index (issue 4): follows every change of an item's public version.
+        from portal.audit import register_labels
+
+        register_labels(AUDIT_LABELS)
+        # Search index: follows every change of an item's public version.
         from . import search
         from .signals import public_version_changed
 

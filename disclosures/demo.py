@@ -870,7 +870,7 @@ def _workflow_states(demo: Demo):
     demo.items["withdrawn"] = withdrawn
 
 
-# ---- issue 3: a pending revision, a PII-flagged roster, an emergency publication -----------------
+# ---- a pending revision, a PII-flagged roster, an emergency publication -----------------
 
 
 def _demo_id(region: str, born: datetime.date, seq: int) -> str:

@@ -16,6 +16,8 @@ from django.utils import timezone
 from portal.models import Organization
 from portal.sanitize import sanitize_html
 
+from .timeliness import PROACTIVE_DAYS
+
 
 class ItemKind(models.TextChoices):
     GENERAL = "general", "一般信息"
@@ -39,8 +41,10 @@ class Category(models.Model):
     depth = models.PositiveSmallIntegerField("层级", default=0, editable=False)
     kind = models.CharField("默认信息类型", max_length=20, choices=ItemKind.choices, default=ItemKind.GENERAL)
     description = models.CharField("说明", max_length=200, blank=True, help_text="依据条款等")
-    time_limit_days = models.PositiveSmallIntegerField(
-        "公开时限（工作日）", default=20, help_text="信息形成或变更之日起（条例第二十六条；社会救助等领域为10）"
+    time_limit_days = models.PositiveSmallIntegerField(  # see disclosures/timeliness.py
+        "公开时限（工作日）",
+        default=PROACTIVE_DAYS,
+        help_text="信息形成或变更之日起（条例第二十六条；社会救助等领域为10）",
     )
     freshness_days = models.PositiveSmallIntegerField(
         "更新预警（天）", default=180, help_text="超过该天数未更新即预警（动态类14天，政策文件类6个月）"
@@ -464,7 +468,7 @@ class SecrecyReview(models.Model):
         ordering = ["-at", "-id"]
 
 
-# ---- Revisions of published items (issue 3) ----------------------------------------------------
+# ---- Revisions of published items ----------------------------------------------------
 # Editing a published item creates a Revision holding the proposed content; it goes through the
 # same 审核 (保密审查) → 审批 steps while the public keeps seeing the live item. On approval the
 # live item is updated (its 索引号 stays), a public ChangeNote is added, and the revision keeps a
@@ -606,5 +610,5 @@ class RevisionAttachment(models.Model):
         return self.original_name
 
 
-# ---- search index (issue 4): its own model, in its own module --------------------------------
+# ---- search index: its own model, in its own module --------------------------------
 from .search_models import SearchEntry  # noqa: E402, F401

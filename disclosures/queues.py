@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
-from . import workflow
+from . import timeliness, workflow
 from .models import Category, DisclosureItem, Revision
 
 S = DisclosureItem.Status
@@ -83,7 +83,7 @@ def overdue_items(organizations, today: datetime.date | None = None) -> list[Ove
     calendar = Calendar.load()
     late = []
     for item in pending:
-        deadline = calendar.add_workdays(item.written_date, item.category.time_limit_days)
+        deadline = timeliness.deadline(item.written_date, item.category.time_limit_days, calendar)
         due = timezone.localdate(item.scheduled_for) if item.status == S.SCHEDULED and item.scheduled_for else today
         days_late = calendar.workdays_between(deadline, due)
         if days_late > 0:

@@ -32,7 +32,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -382,12 +381,7 @@ def is_contributor(user, obj) -> bool:
 
 
 def _members(item: DisclosureItem, role: str):
-    return (
-        get_user_model()
-        .objects.filter(memberships__organization=item.organization, memberships__role=role, is_active=True)
-        .exclude(email="")
-        .distinct()
-    )
+    return access.staff_with_role(item.organization, role).exclude(email="")
 
 
 def _notify(users, subject: str, message: str, *, item: DisclosureItem) -> None:

@@ -10,36 +10,89 @@ button opens a small form that calls one function of info_requests/handling.py.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from portal.access import OrganizationScopedAdmin, is_site_admin, user_organizations
 from portal.admin import warn_uncovered_years
-from portal.audit import record
+from portal.admin_actions import Action, ActionAdminMixin
 
 from . import deadlines, handling
 from . import forms as action_forms
 from .models import Appeal, Application, ClockEvent, DeadlineDashboard, ReplyAttachment, ReplyTemplate
-from .throttle import digest
+from .throttle import identity_key
 
 S = Application.Status
 PII_FIELDS = ["id_type", "id_number", "phone", "email", "address", "postcode"]
 
-# action name: (button label, form class, states where offered)
+
+def _letter_initial(application):
+    letter = getattr(application, "reply", None)
+    if letter is None:
+        return {}
+    return {"title": letter.title, "body": letter.body, "date": timezone.localdate()}
+
+
+def _run(name):
+    """The handling function of step `name`, called with the form's fields."""
+    calls = {
+        "confirm": lambda o, u, d, r: handling.confirm_receipt(o, u, d["date"], r),
+        "correction_notice": lambda o, u, d, r: handling.notify_correction(
+            o, u, d["date"], d["items"], d.get("applicant_due"), r
+        ),
+        "correction_received": lambda o, u, d, r: handling.receive_correction(o, u, d["date"], d.get("note", ""), r),
+        "extension": lambda o, u, d, r: handling.extend(
+            o, u, d["date"], d["days"], d["reason"], d["approver"], d["notified_date"], r
+        ),
+        "consultation": lambda o, u, d, r: handling.start_consultation(o, u, d["date"], d["party"], d["party_name"], r),
+        "consultation_end": lambda o, u, d, r: handling.end_consultation(o, u, d["date"], d.get("opinion", ""), r),
+        "fee_notice": lambda o, u, d, r: handling.notify_fee(o, u, d["date"], d["amount"], d["basis"], r),
+        "payment": lambda o, u, d, r: handling.record_payment(o, u, d["date"], r),
+        "reply": lambda o, u, d, r: handling.draft_reply(o, u, d["outcome"], r),
+        "reply_send": lambda o, u, d, r: handling.send_reply(o, u, d["date"], d["title"], d["body"], r),
+    }
+    return calls[name]
+
+
+FORMS = {
+    "confirm": action_forms.ConfirmReceiptForm,
+    "correction_notice": action_forms.CorrectionNoticeForm,
+    "correction_received": action_forms.CorrectionReceivedForm,
+    "extension": action_forms.ExtensionForm,
+    "consultation": action_forms.ConsultationForm,
+    "consultation_end": action_forms.ConsultationEndForm,
+    "fee_notice": action_forms.FeeNoticeForm,
+    "payment": action_forms.PaymentForm,
+    "reply": action_forms.DraftReplyForm,
+    "reply_send": action_forms.SendReplyForm,
+}
+# The reply page holds both forms: choose the outcome (drafts the letter), then check and send it.
+SHARED_PAGE = {
+    "reply": {"button": "生成告知书草稿", "submit_name": "draft", "also": ("reply_send",)},
+    "reply_send": {
+        "button": "发送答复并办结",
+        "submit_name": "send",
+        "shown": lambda application: getattr(application, "reply", None) is not None,
+    },
+}
+DONE = {
+    "reply": "已按所选办理结果生成告知书草稿，请核对修改后发送。",
+    "reply_send": "答复已发送，申请已办结。",
+}
 ACTIONS = {
-    "confirm": ("确认收到申请", action_forms.ConfirmReceiptForm, (S.SUBMITTED,)),
-    "correction_notice": ("一次性告知补正", action_forms.CorrectionNoticeForm, (S.RECEIVED,)),
-    "correction_received": ("登记收到补正", action_forms.CorrectionReceivedForm, (S.CORRECTION,)),
-    "extension": ("延长答复期限", action_forms.ExtensionForm, (S.RECEIVED, S.CONSULTING, S.FEE_PENDING)),
-    "consultation": ("征求第三方/其他机关意见", action_forms.ConsultationForm, (S.RECEIVED,)),
-    "consultation_end": ("登记收到意见", action_forms.ConsultationEndForm, (S.CONSULTING,)),
-    "fee_notice": ("发出收费通知", action_forms.FeeNoticeForm, (S.RECEIVED,)),
-    "payment": ("登记缴费", action_forms.PaymentForm, (S.FEE_PENDING,)),
-    "reply": ("答复（告知书）", None, Application.OPEN_STATES),
+    name: Action(
+        label=step.label,
+        run=_run(name),
+        form=FORMS[name],
+        done=DONE.get(name, f"已{step.label}。"),
+        initial=_letter_initial if name == "reply_send" else None,
+        **SHARED_PAGE.get(name, {}),
+    )
+    for name, step in handling.STEPS.items()
 }
 
 
@@ -145,7 +198,10 @@ class OfflineApplicationForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
+class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+    action_specs = ACTIONS
+    action_path = "handle"
+    action_includes = ["admin/info_requests/_action_deadline.html"]
     form = OfflineApplicationForm
     change_form_template = "admin/info_requests/application/change_form.html"
     change_list_template = "admin/info_requests/application/change_list.html"
@@ -300,12 +356,10 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
         return f"{obj.get_id_type_display()} {mask(obj.id_number)}；电话 {mask(obj.phone)}（仅受理机关承办人员可见）"
 
     def save_model(self, request, obj, form, change):
-        if obj.id_number:
-            obj.identity_key = digest("id:" + obj.id_number.strip().upper())
         if change:
-            super().save_model(request, obj, form, change)
-            record("request_edit", actor=request.user, obj=obj, request=request, data={"fields": form.changed_data})
+            handling.record_staff_edit(obj, request.user, form.changed_data, request)
             return
+        obj.identity_key = identity_key(obj.id_number)
         try:
             handling.register_offline(obj, request.user, form.cleaned_data["received_date"], request)
         except (handling.HandlingError, PermissionDenied) as error:
@@ -318,7 +372,7 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and handling.is_handler(request.user, obj.organization):
             context["handling_actions"] = [
-                (name, label) for name, (label, _, states) in ACTIONS.items() if obj.status in states
+                (name, step.label) for name, step in handling.STEPS.items() if obj.status in step.states and step.button
             ]
             context["reply_letter"] = getattr(obj, "reply", None)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -328,12 +382,23 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="info_requests_dashboard"),
-            path(
-                "<int:pk>/handle/<str:action>/",
-                self.admin_site.admin_view(self.handle_view),
-                name="info_requests_application_handle",
-            ),
         ] + super().get_urls()
+
+    def action_context(self, request, obj, name):
+        return {"deadline": deadlines.for_application(obj), "letter": getattr(obj, "reply", None)}
+
+    def action_redirect(self, request, obj, name, result):
+        if name == "reply":
+            return reverse("admin:info_requests_application_handle", args=[obj.pk, "reply"])
+        return self.change_url(obj)
+
+    def action_refusal(self, request, obj, name):
+        if not handling.is_handler(request.user, obj.organization):
+            raise PermissionDenied
+        step = handling.STEPS[name]
+        if obj.status not in step.states:
+            return f"申请当前状态为“{obj.get_status_display()}”，不能{step.label}。"
+        return ""
 
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
@@ -359,111 +424,6 @@ class ApplicationAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
             "due_soon_days": deadlines.DUE_SOON_DAYS,
         }
         return TemplateResponse(request, "admin/info_requests/dashboard.html", context)
-
-    def handle_view(self, request, pk: int, action: str):
-        application = get_object_or_404(self.get_queryset(request), pk=pk)
-        if action not in ACTIONS or not handling.is_handler(request.user, application.organization):
-            raise PermissionDenied
-        label, form_class, states = ACTIONS[action]
-        change_url = reverse("admin:info_requests_application_change", args=[pk])
-        if application.status not in states:
-            messages.error(request, f"申请当前状态为“{application.get_status_display()}”，不能{label}。")
-            return redirect(change_url)
-        if action == "reply":
-            return self._reply_view(request, application, change_url)
-        kwargs = {"organization": application.organization} if action == "extension" else {}
-        form = form_class(request.POST or None, **kwargs)
-        if request.method == "POST" and form.is_valid():
-            try:
-                self._perform(request, application, action, form.cleaned_data)
-            except (handling.HandlingError, PermissionDenied) as error:
-                form.add_error(None, getattr(error, "messages", [str(error)]))
-            else:
-                messages.success(request, f"已{label}。")
-                return redirect(change_url)
-        return self._action_page(request, application, label, form, change_url)
-
-    def _action_page(self, request, application, label, form, change_url, **extra):
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{label}：{application.tracking_code}",
-            "opts": self.model._meta,
-            "original": application,
-            "form": form,
-            "change_url": change_url,
-            "deadline": deadlines.for_application(application),
-            "action_label": label,
-            **extra,
-        }
-        return TemplateResponse(request, "admin/info_requests/handle.html", context)
-
-    def _perform(self, request, application, action, data):
-        day = data.get("date")
-        if action == "confirm":
-            handling.confirm_receipt(application, request.user, day, request)
-        elif action == "correction_notice":
-            handling.notify_correction(
-                application, request.user, day, data["items"], data.get("applicant_due"), request
-            )
-        elif action == "correction_received":
-            handling.receive_correction(application, request.user, day, data.get("note", ""), request)
-        elif action == "extension":
-            handling.extend(
-                application,
-                request.user,
-                day,
-                data["days"],
-                data["reason"],
-                data["approver"],
-                data["notified_date"],
-                request,
-            )
-        elif action == "consultation":
-            handling.start_consultation(application, request.user, day, data["party"], data["party_name"], request)
-        elif action == "consultation_end":
-            handling.end_consultation(application, request.user, day, data.get("opinion", ""), request)
-        elif action == "fee_notice":
-            handling.notify_fee(application, request.user, day, data["amount"], data["basis"], request)
-        elif action == "payment":
-            handling.record_payment(application, request.user, day, request)
-
-    def _reply_view(self, request, application, change_url):
-        letter = getattr(application, "reply", None)
-        draft_form = action_forms.DraftReplyForm(
-            request.POST if "draft" in request.POST else None, initial={"outcome": letter.outcome if letter else ""}
-        )
-        send_form = None
-        if letter is not None:
-            send_form = action_forms.SendReplyForm(
-                request.POST if "send" in request.POST else None,
-                initial={"title": letter.title, "body": letter.body, "date": timezone.localdate()},
-            )
-        if request.method == "POST" and "draft" in request.POST and draft_form.is_valid():
-            try:
-                handling.draft_reply(application, request.user, draft_form.cleaned_data["outcome"], request)
-            except handling.HandlingError as error:
-                draft_form.add_error(None, error.messages)
-            else:
-                messages.success(request, "已按所选办理结果生成告知书草稿，请核对修改后发送。")
-                return redirect(reverse("admin:info_requests_application_handle", args=[application.pk, "reply"]))
-        if request.method == "POST" and "send" in request.POST and send_form is not None and send_form.is_valid():
-            try:
-                handling.send_reply(
-                    application,
-                    request.user,
-                    send_form.cleaned_data["date"],
-                    send_form.cleaned_data["title"],
-                    send_form.cleaned_data["body"],
-                    request,
-                )
-            except handling.HandlingError as error:
-                send_form.add_error(None, error.messages)
-            else:
-                messages.success(request, "答复已发送，申请已办结。")
-                return redirect(change_url)
-        return self._action_page(
-            request, application, "答复（告知书）", draft_form, change_url, send_form=send_form, letter=letter
-        )
 
 
 @admin.register(DeadlineDashboard)
@@ -503,22 +463,13 @@ class AppealAdmin(OrganizationScopedAdmin, admin.ModelAdmin):
     raw_id_fields = ["application"]
 
     def save_model(self, request, obj, form, change):
-        if obj.application_id and obj.application.organization_id != obj.organization_id:
-            obj.organization = obj.application.organization
-        if obj.result != "pending" and obj.concluded_date is None:
-            obj.concluded_date = timezone.localdate()
-        if obj.result == "pending":
-            obj.concluded_date = None
-        before = form.initial.get("result", "") if change else ""
-        super().save_model(request, obj, form, change)
-        record(
-            "appeal_update" if change else "appeal_create",
-            actor=request.user,
-            obj=obj,
+        handling.save_appeal(
+            obj,
+            request.user,
+            created=not change,
+            fields=form.changed_data,
+            previous_result=form.initial.get("result", "") if change else "",
             request=request,
-            from_state=before,
-            to_state=obj.result,
-            data={"kind": obj.kind, "fields": form.changed_data},
         )
 
     def has_delete_permission(self, request, obj=None):

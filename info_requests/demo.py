@@ -22,7 +22,7 @@ from portal.workcalendar import Calendar
 from . import handling
 from .models import Appeal, Application, ReplyAttachment
 from .outcomes import AppealKind, AppealResult, ApplicantType, Outcome
-from .throttle import digest
+from .throttle import identity_key
 from .validators import credit_check_char, id_check_char
 
 D = datetime.date
@@ -112,7 +112,7 @@ class _Builder:
             applicant_name=name,
             id_type="resident_id" if natural else "credit_code",
             id_number=id_number,
-            identity_key=digest("id:" + id_number),
+            identity_key=identity_key(id_number),
             legal_representative="" if natural else SURNAMES[(n + 3) % len(SURNAMES)] + "某",
             contact_person="" if natural else SURNAMES[(n + 5) % len(SURNAMES)] + "某某",
             phone=f"1390875{n:04d}",

@@ -1,4 +1,4 @@
-"""信息处理费 (条例第四十二条; 政府信息公开信息处理费管理办法, 国办函〔2020〕109号, regulations.md §1.5).
+"""信息处理费 (条例第四十二条; 政府信息公开信息处理费管理办法, 国办函〔2020〕109号, docs/rules.md).
 
 Two ways of charging, both progressive; one application uses only one of them.
 """
@@ -28,3 +28,14 @@ def per_page(pages: int) -> int:
             continue
         fee += 10 if n <= 100 else 20 if n <= 200 else 40
     return fee
+
+
+METHODS = {"piece": "按件计收", "page": "按量计收"}
+
+
+def fee_for(method: str, quantity: int) -> tuple[int, str]:
+    """(amount in 元, basis) for one application: 按件 charges this application as the applicant's
+    `quantity`-th of the month; 按量 charges `quantity` pages. One method per application."""
+    if method == "piece":
+        return per_piece(quantity) - per_piece(quantity - 1), f"按件计收：本自然月第{quantity}件"
+    return per_page(quantity), f"按量计收：共{quantity}页"

@@ -11,8 +11,10 @@ from django.utils import timezone
 from portal.models import Membership, Organization
 
 from . import validators
+from .deadlines import MAX_EXTENSION_DAYS
 from .models import DELIVERIES, FORMS, ID_TYPES, Application, ClockEvent
 from .outcomes import ApplicantType, Outcome
+from .throttle import identity_key
 
 NATURAL_ID_TYPES = [c for c in ID_TYPES if c[0] != "credit_code"]
 ORG_SUBTYPES = [c for c in ApplicantType.choices if c[0] != ApplicantType.NATURAL]
@@ -148,15 +150,13 @@ class ApplicationForm(forms.Form):
     def to_application(self) -> Application:
         data = self.cleaned_data
         applicant_type = ApplicantType.NATURAL if data["kind"] == "natural" else data["org_subtype"]
-        from .throttle import digest
-
         return Application(
             organization=data["organization"],
             applicant_type=applicant_type,
             applicant_name=data["applicant_name"],
             id_type=data["id_type"],
             id_number=data["id_number"],
-            identity_key=digest("id:" + data["id_number"]),
+            identity_key=identity_key(data["id_number"]),
             work_unit=data.get("work_unit", "") if data["kind"] == "natural" else "",
             legal_representative=data.get("legal_representative", "") if data["kind"] == "legal" else "",
             contact_person=data.get("contact_person", ""),
@@ -237,6 +237,10 @@ def _today():
 class DateForm(forms.Form):
     date = forms.DateField(label="日期", initial=_today, widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, *args, obj=None, **kwargs):
+        self.application = obj
+        super().__init__(*args, **kwargs)
+
 
 class ConfirmReceiptForm(DateForm):
     pass
@@ -252,15 +256,19 @@ class CorrectionReceivedForm(DateForm):
 
 
 class ExtensionForm(DateForm):
-    days = forms.IntegerField(label="延长工作日数", min_value=1, max_value=20, initial=20)
+    days = forms.IntegerField(
+        label="延长工作日数", min_value=1, max_value=MAX_EXTENSION_DAYS, initial=MAX_EXTENSION_DAYS
+    )
     reason = forms.CharField(label="延长理由", widget=forms.Textarea(attrs={"rows": 3}))
     approver = forms.ModelChoiceField(get_user_model().objects.none(), label="批准人（工作机构负责人）")
     notified_date = forms.DateField(
         label="告知申请人日期", initial=_today, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, organization=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, obj=None, organization=None, **kwargs):
+        super().__init__(*args, obj=obj, **kwargs)
+        organization = organization or (obj.organization if obj is not None else None)
+        # 第三十三条: the extension is approved by the head of the office (a 领导 of the organization).
         self.fields["approver"].queryset = (
             get_user_model()
             .objects.filter(memberships__organization=organization, memberships__role=Membership.Role.LEADER)
@@ -292,12 +300,7 @@ class FeeNoticeForm(DateForm):
         data = super().clean()
         method, quantity = data.get("method"), data.get("quantity")
         if method and quantity:
-            if method == "piece":
-                data["amount"] = fees.per_piece(quantity) - fees.per_piece(quantity - 1)
-                data["basis"] = f"按件计收：本自然月第{quantity}件"
-            else:
-                data["amount"] = fees.per_page(quantity)
-                data["basis"] = f"按量计收：共{quantity}页"
+            data["amount"], data["basis"] = fees.fee_for(method, quantity)
             if data.get("note"):
                 data["basis"] += f"；{data['note']}"
             if data["amount"] <= 0:
@@ -311,6 +314,9 @@ class PaymentForm(DateForm):
 
 class DraftReplyForm(forms.Form):
     outcome = forms.ChoiceField(label="办理结果（年报表三的行）", choices=[("", "请选择")] + Outcome.choices)
+
+    def __init__(self, *args, obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
 
 
 class SendReplyForm(DateForm):

@@ -19,19 +19,21 @@ from __future__ import annotations
 import datetime
 import secrets
 import unicodedata
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal import access
 from portal.audit import record
 from portal.models import Membership
 from portal.workcalendar import Calendar
 
-from . import deadlines, letters
-from .models import Application, ClockEvent, ReplyLetter
-from .outcomes import Outcome
+from . import deadlines, letters, throttle
+from .models import Appeal, Application, ClockEvent, ReplyLetter
+from .outcomes import AppealResult, Outcome
 
 S = Application.Status
 K = ClockEvent.Kind
@@ -41,6 +43,28 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud ov
 
 class HandlingError(ValidationError):
     """An action not allowed now; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    states: tuple[str, ...]  # the states the step's function accepts (it checks them itself)
+    button: bool = True  # offered as a button on the application page
+
+
+# The steps staff take, in the order of the diagram above; each has one function below.
+STEPS = {
+    "confirm": Step("确认收到申请", (S.SUBMITTED,)),
+    "correction_notice": Step("一次性告知补正", (S.RECEIVED,)),
+    "correction_received": Step("登记收到补正", (S.CORRECTION,)),
+    "extension": Step("延长答复期限", (S.RECEIVED, S.CONSULTING, S.FEE_PENDING)),
+    "consultation": Step("征求第三方/其他机关意见", (S.RECEIVED,)),
+    "consultation_end": Step("登记收到意见", (S.CONSULTING,)),
+    "fee_notice": Step("发出收费通知", (S.RECEIVED,)),
+    "payment": Step("登记缴费", (S.FEE_PENDING,)),
+    "reply": Step("答复（告知书）", Application.OPEN_STATES),
+    "reply_send": Step("核对并发送告知书", Application.OPEN_STATES, button=False),
+}
 
 
 def new_tracking_code() -> str:
@@ -54,16 +78,20 @@ def normalize_code(value: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
 
 
-def is_handler(user, organization) -> bool:
-    """Staff of the organization (any role) handle its applications and see the applicant's data."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return Membership.objects.filter(user=user, organization=organization).exists()
+# Staff of the organization (any role) handle its applications and see the applicant's data.
+is_handler = access.is_member
 
 
 def _require_handler(user, application: Application) -> None:
     if not is_handler(user, application.organization):
         raise PermissionDenied(f"只有{application.organization.short_name}的工作人员才能办理本申请。")
+
+
+def _lock(application: Application) -> None:
+    """Take the row lock and re-read the application, so two staff cannot move it at once."""
+    if application.pk is not None:
+        Application.objects.select_for_update().filter(pk=application.pk).exists()
+        application.refresh_from_db()
 
 
 def _require_state(application: Application, *states: str, action: str) -> None:
@@ -90,10 +118,11 @@ def _set_status(
 
 
 def _tell_applicant(application: Application, subject: str, body: str) -> None:
+    """E-mail the applicant once the change is committed (never for a change that rolled back)."""
     if application.email:
-        send_mail(
-            f"【{application.organization.short_name}】{subject}", body, None, [application.email], fail_silently=True
-        )
+        subject = f"【{application.organization.short_name}】{subject}"
+        to = [application.email]
+        transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
 
 
 def _check_date(day: datetime.date, not_before: datetime.date | None, what: str) -> None:
@@ -126,7 +155,7 @@ def submit_online(application: Application, request=None) -> Application:
     application.received_date = None
     _save_new(application)
     record(
-        "request_submit", obj=application, to_state=S.SUBMITTED, request=request, data={"channel": application.channel}
+        "request.submit", obj=application, to_state=S.SUBMITTED, request=request, data={"channel": application.channel}
     )
     _tell_applicant(
         application,
@@ -150,7 +179,7 @@ def register_offline(application: Application, user, received_date: datetime.dat
     application.handler = application.handler or user
     _save_new(application)
     record(
-        "request_register",
+        "request.register",
         actor=user,
         obj=application,
         to_state=S.RECEIVED,
@@ -164,13 +193,14 @@ def register_offline(application: Application, user, received_date: datetime.dat
 def confirm_receipt(application: Application, user, received_date: datetime.date, request=None) -> Application:
     """第三十一条（三）: an online application is received on the day both sides confirm it."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.SUBMITTED, action="确认收到")
     _check_date(received_date, timezone.localtime(application.submitted_at).date(), "确认收到日期")
     application.received_date = received_date
     application.handler = application.handler or user
     application.save(update_fields=["received_date", "handler"])
     _set_status(
-        application, S.RECEIVED, "request_confirm", user, request, data={"received_date": received_date.isoformat()}
+        application, S.RECEIVED, "request.confirm", user, request, data={"received_date": received_date.isoformat()}
     )
     deadline = deadlines.for_application(application)
     _tell_applicant(
@@ -185,10 +215,11 @@ def confirm_receipt(application: Application, user, received_date: datetime.date
 @transaction.atomic
 def withdraw_by_applicant(application: Application, request=None) -> Application:
     """适老化 W11: before receipt is confirmed the applicant may take the application back."""
+    _lock(application)
     _require_state(application, S.SUBMITTED, action="撤回（工作人员已确认收到的申请请联系受理机关）")
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["withdrawn_at"])
-    _set_status(application, S.WITHDRAWN, "request_withdraw", None, request)
+    _set_status(application, S.WITHDRAWN, "request.withdraw", None, request)
     return application
 
 
@@ -207,13 +238,14 @@ def edit_by_applicant(application: Application, changes: dict, request=None) -> 
     """适老化 W11: before receipt the applicant may correct what they asked for and how they want it.
     Identity and contact details are changed by withdrawing and applying again (they are never shown
     back on a public page)."""
+    _lock(application)
     _require_state(application, S.SUBMITTED, action="修改（工作人员已确认收到的申请请联系受理机关）")
     changed = [f for f in APPLICANT_EDITABLE if f in changes and getattr(application, f) != changes[f]]
     for name in changed:
         setattr(application, name, changes[name])
     if changed:
         application.save(update_fields=changed)
-        record("request_applicant_edit", obj=application, request=request, data={"fields": changed})
+        record("request.applicant_edit", obj=application, request=request, data={"fields": changed})
     return application
 
 
@@ -235,11 +267,12 @@ def notify_correction(
 ) -> ClockEvent:
     """第三十条: one notice listing everything to correct, within 7 working days of receipt."""
     _require_handler(user, application)
+    _lock(application)
+    if application.events.filter(kind=K.CORRECTION_NOTICE).exists():
+        raise HandlingError("补正应当一次性告知，本申请已经告知过补正。")
     _require_state(application, S.RECEIVED, action="告知补正")
     if not items.strip():
         raise HandlingError("请写明需要补正的事项。")
-    if application.events.filter(kind=K.CORRECTION_NOTICE).exists():
-        raise HandlingError("补正应当一次性告知，本申请已经告知过补正。")
     _check_date(day, application.received_date, "告知补正日期")
     event = _event(
         application,
@@ -255,7 +288,7 @@ def notify_correction(
     _set_status(
         application,
         S.CORRECTION,
-        "request_correction_notice",
+        "request.correction_notice",
         user,
         request,
         reason=items,
@@ -274,6 +307,7 @@ def notify_correction(
 def receive_correction(application: Application, user, day: datetime.date, note: str = "", request=None) -> ClockEvent:
     """第三十条: the reply period restarts from receipt of the corrected application."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.CORRECTION, action="登记收到补正")
     notice = application.events.filter(kind=K.CORRECTION_NOTICE).latest("date")
     _check_date(day, notice.date, "收到补正日期")
@@ -281,7 +315,7 @@ def receive_correction(application: Application, user, day: datetime.date, note:
     _set_status(
         application,
         S.RECEIVED,
-        "request_correction_received",
+        "request.correction_received",
         user,
         request,
         reason=note,
@@ -304,15 +338,11 @@ def extend(
     """第三十三条: extension approved by the head of the office (a 领导 of the organization), with
     a reason, the applicant notified; at most 20 working days in total, before the deadline."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.RECEIVED, S.CONSULTING, S.FEE_PENDING, action="延长答复期限")
     if not reason.strip():
         raise HandlingError("延长答复期限必须写明理由。")
-    if (
-        approver is None
-        or not Membership.objects.filter(
-            user=approver, organization=application.organization, role=Membership.Role.LEADER
-        ).exists()
-    ):
+    if approver is None or not access.has_role(approver, application.organization, Membership.Role.LEADER):
         raise HandlingError("延长答复期限须经工作机构负责人（本机关领导角色）同意。")
     current = deadlines.for_application(application, today=day)
     used = current.extension_days
@@ -335,7 +365,7 @@ def extend(
     )
     after = deadlines.for_application(application)
     record(
-        "request_extend",
+        "request.extend",
         actor=user,
         obj=application,
         reason=reason,
@@ -362,6 +392,7 @@ def start_consultation(
     """第三十二条 (third party) / 第三十四条 (co-producer): the clock pauses until the opinion
     arrives; the consulted party has 15 working days."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.RECEIVED, action="征求意见")
     _check_date(day, application.received_date, "发出征求意见书日期")
     due = Calendar.load().add_workdays(day, deadlines.CONSULTATION_DAYS)
@@ -371,7 +402,7 @@ def start_consultation(
     _set_status(
         application,
         S.CONSULTING,
-        "request_consult",
+        "request.consult",
         user,
         request,
         data={"date": day.isoformat(), "party": party, "party_name": party_name},
@@ -382,12 +413,13 @@ def start_consultation(
 @transaction.atomic
 def end_consultation(application: Application, user, day: datetime.date, opinion: str = "", request=None) -> ClockEvent:
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.CONSULTING, action="登记征求意见结果")
     start = application.events.filter(kind=K.CONSULTATION_START).latest("date")
     _check_date(day, start.date, "收到意见日期")
     event = _event(application, user, K.CONSULTATION_END, day, reason=opinion)
     _set_status(
-        application, S.RECEIVED, "request_consult_end", user, request, reason=opinion, data={"date": day.isoformat()}
+        application, S.RECEIVED, "request.consult_end", user, request, reason=opinion, data={"date": day.isoformat()}
     )
     return event
 
@@ -396,6 +428,7 @@ def end_consultation(application: Application, user, day: datetime.date, opinion
 def notify_fee(application: Application, user, day: datetime.date, amount, basis: str, request=None) -> ClockEvent:
     """信息处理费: the notice goes out within the reply period; the clock pauses until payment."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.RECEIVED, action="发出收费通知")
     if not amount or amount <= 0:
         raise HandlingError("收费金额必须大于零。")
@@ -417,7 +450,7 @@ def notify_fee(application: Application, user, day: datetime.date, amount, basis
     _set_status(
         application,
         S.FEE_PENDING,
-        "request_fee_notice",
+        "request.fee_notice",
         user,
         request,
         reason=basis,
@@ -435,11 +468,12 @@ def notify_fee(application: Application, user, day: datetime.date, amount, basis
 @transaction.atomic
 def record_payment(application: Application, user, day: datetime.date, request=None) -> ClockEvent:
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, S.FEE_PENDING, action="登记缴费")
     notice = application.events.filter(kind=K.FEE_NOTICE).latest("date")
     _check_date(day, notice.date, "缴费日期")
     event = _event(application, user, K.FEE_PAID, day, amount=notice.amount)
-    _set_status(application, S.RECEIVED, "request_fee_paid", user, request, data={"date": day.isoformat()})
+    _set_status(application, S.RECEIVED, "request.fee_paid", user, request, data={"date": day.isoformat()})
     return event
 
 
@@ -459,6 +493,7 @@ def draft_reply(
     """Draft (or redraft) the 告知书 from the outcome's template, dated `day` (default today);
     staff edit it before sending."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, *Application.OPEN_STATES, action="起草告知书")
     if outcome not in Outcome.values:
         raise HandlingError("请选择办理结果。")
@@ -466,7 +501,7 @@ def draft_reply(
     letter, _ = ReplyLetter.objects.update_or_create(
         application=application, defaults={"outcome": outcome, "title": title, "body": body, "drafted_by": user}
     )
-    record("request_reply_draft", actor=user, obj=application, request=request, data={"outcome": outcome})
+    record("request.reply_draft", actor=user, obj=application, request=request, data={"outcome": outcome})
     return letter
 
 
@@ -476,6 +511,7 @@ def send_reply(
 ) -> Application:
     """第三十六条: the reply is sent; outcome and answer date are fixed (they feed table 三)."""
     _require_handler(user, application)
+    _lock(application)
     _require_state(application, *Application.OPEN_STATES, action="答复")
     letter = getattr(application, "reply", None)
     if letter is None:
@@ -501,7 +537,7 @@ def send_reply(
     _set_status(
         application,
         S.ANSWERED,
-        "request_reply",
+        "request.reply",
         user,
         request,
         data={"outcome": letter.outcome, "date": day.isoformat(), "overdue": before_deadline.overdue},
@@ -509,3 +545,40 @@ def send_reply(
     hint = f"\n\n您可凭查询码 {application.tracking_code} 在网站“依申请公开—申请查询”中查看答复及附件。"
     _tell_applicant(application, letter.title, letter.body + hint)
     return application
+
+
+# ---- staff edits and appeals --------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_staff_edit(application: Application, user, fields: list[str], request=None) -> Application:
+    """Staff corrected details of an application in the admin form (status, outcome and dates are
+    not on the form); the identity digest follows the identity number."""
+    _require_handler(user, application)
+    application.identity_key = throttle.identity_key(application.id_number)
+    application.save()
+    record("request.edit", actor=user, obj=application, request=request, data={"fields": fields})
+    return application
+
+
+@transaction.atomic
+def save_appeal(appeal: Appeal, user, *, created: bool, fields: list[str], previous_result: str = "", request=None):
+    """行政复议 / 行政诉讼 (table 四): the organization follows the linked application; a decided case
+    gets its 审结日期 (today unless given), a pending one none."""
+    if appeal.application_id and appeal.application.organization_id != appeal.organization_id:
+        appeal.organization = appeal.application.organization
+    if appeal.result == AppealResult.PENDING:
+        appeal.concluded_date = None
+    elif appeal.concluded_date is None:
+        appeal.concluded_date = timezone.localdate()
+    appeal.save()
+    record(
+        "appeal.create" if created else "appeal.update",
+        actor=user,
+        obj=appeal,
+        request=request,
+        from_state=previous_result,
+        to_state=appeal.result,
+        data={"kind": appeal.kind, "fields": fields},
+    )
+    return appeal

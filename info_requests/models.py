@@ -62,7 +62,7 @@ class Application(models.Model):
     info_description = models.TextField("所需信息的特征性描述", blank=True)
     form_preference = models.CharField("信息形式", max_length=10, blank=True, choices=FORMS)
     delivery = models.CharField("获取方式", max_length=10, blank=True, choices=DELIVERIES)
-    # ---- added by the 依申请公开 handling (issue 5) ----
+    # ---- handling details ----
     work_unit = models.CharField("工作单位", max_length=100, blank=True)
     contact_person = models.CharField("联系人", max_length=50, blank=True)
     purpose = models.TextField("用途（选填）", blank=True)

@@ -1,5 +1,5 @@
 """The outcomes of an information request: exactly the leaf rows of annual-report table 三
-(国办公开办函〔2021〕30号; labels verbatim from shared/specs/regulations.md §2.4), and the
+(国办公开办函〔2021〕30号; labels verbatim from the form, docs/rules.md 表三), and the
 applicant columns of the same table."""
 
 from django.db import models

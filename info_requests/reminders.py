@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal import access
 from portal.models import Membership
 
 from . import deadlines, throttle
@@ -33,16 +33,8 @@ class Result:
 def _recipients(application: Application) -> list[str]:
     if application.handler and application.handler.email:
         return [application.handler.email]
-    leaders = (
-        get_user_model()
-        .objects.filter(
-            memberships__organization=application.organization, memberships__role=Membership.Role.LEADER, is_active=True
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    return sorted(leaders)
+    leaders = access.staff_with_role(application.organization, Membership.Role.LEADER).exclude(email="")
+    return sorted(leaders.values_list("email", flat=True))
 
 
 def send_reminders(today: datetime.date | None = None, dry_run: bool = False) -> Result:
@@ -108,17 +100,8 @@ def _unconfirmed(today: datetime.date, dry_run: bool, result: Result) -> None:
         if ReminderLog.objects.filter(application=application, kind="confirm", due_date=submitted).exists():
             result.skipped += 1
             continue
-        recipients = sorted(
-            get_user_model()
-            .objects.filter(
-                memberships__organization=application.organization,
-                memberships__role__in=[Membership.Role.EDITOR, Membership.Role.ADMIN],
-                is_active=True,
-            )
-            .exclude(email="")
-            .values_list("email", flat=True)
-            .distinct()
-        )
+        editors = access.staff_with_role(application.organization, Membership.Role.EDITOR, Membership.Role.ADMIN)
+        recipients = sorted(editors.exclude(email="").values_list("email", flat=True))
         result.lines.append(
             f"待确认收到 {application.tracking_code} {application.organization.short_name} "
             f"提交于 {submitted:%Y-%m-%d} → {', '.join(recipients) or '（无收件人）'}"

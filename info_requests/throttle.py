@@ -38,6 +38,12 @@ def digest(value: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def identity_key(id_number: str) -> str:
+    """The applicant's identity as a digest (for the per-applicant limit); '' without a number."""
+    number = (id_number or "").strip().upper()
+    return digest("id:" + number) if number else ""
+
+
 def client_key(request) -> str:
     return digest("ip:" + (request.META.get("REMOTE_ADDR") or "unknown"))
 

@@ -47,6 +47,17 @@ def organizations_with_role(user, *roles: str) -> QuerySet:
     return Membership.objects.filter(user=user, role__in=roles).values("organization")
 
 
+def staff_with_role(organization, *roles: str) -> QuerySet:
+    """Active users holding one of `roles` in `organization` (who is notified or reminded)."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization=organization, memberships__role__in=roles, is_active=True)
+        .distinct()
+    )
+
+
 def is_site_admin(user) -> bool:
     if not _active(user):  # the admin login page asks too
         return False

@@ -11,7 +11,7 @@ is, 400 for what the content is); nothing is written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -37,7 +37,10 @@ class Action:
     danger: bool = False
     done: str | Callable = ""  # success message, or (obj, result) -> message
     initial: Callable | None = None  # (obj) -> initial form data
-    extra: dict = field(default_factory=dict)
+    button: str = ""  # the submit button's text (default “确认<label>”)
+    submit_name: str = ""  # name of the submit button, when several forms share a page
+    also: tuple[str, ...] = ()  # other steps shown (and posted) on this step's page
+    shown: Callable | None = None  # (obj) -> bool: whether this step's form appears on a shared page
 
     def make_form(self, obj, data=None):
         initial = self.initial(obj) if self.initial else None
@@ -71,6 +74,11 @@ class ActionAdminMixin:
 
     def action_redirect(self, request, obj, name: str, result) -> str:
         return self.change_url(obj)
+
+    def action_refusal(self, request, obj, name: str) -> str:
+        """Why the step's page is not offered for `obj` now ('' when it is); the step's function
+        still decides when it runs."""
+        return ""
 
     # ---- machinery --------------------------------------------------------------------------
     def change_url(self, obj) -> str:
@@ -108,19 +116,35 @@ class ActionAdminMixin:
             return False, None, error_text(exc), form, 400
         return True, result, "", form, 200
 
+    def _posted_step(self, request, name: str) -> str:
+        for other in self.action_specs[name].also:
+            submit = self.action_specs[other].submit_name
+            if submit and submit in request.POST:
+                return other
+        return name
+
     def action_view(self, request, pk: int, action: str):
         obj = self._object(request, pk)
         spec = self.action_specs.get(action)
         if spec is None:
             raise Http404("没有这个操作。")
-        status, error = 200, ""
+        refusal = self.action_refusal(request, obj, action)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(self.change_url(obj))
+        status, error, posted, bound = 200, "", None, None
         if request.method == "POST":
-            ok, result, error, form, status = self.run_action(request, obj, action, request.POST)
+            posted = self._posted_step(request, action)
+            ok, result, error, bound, status = self.run_action(request, obj, posted, request.POST)
             if ok:
-                messages.success(request, spec.success(obj, result))
-                return HttpResponseRedirect(self.action_redirect(request, obj, action, result))
-        else:
-            form = spec.make_form(obj)
+                messages.success(request, self.action_specs[posted].success(obj, result))
+                return HttpResponseRedirect(self.action_redirect(request, obj, posted, result))
+        forms_shown = []
+        for name in (action, *spec.also):
+            step = self.action_specs[name]
+            if name != action and step.shown is not None and not step.shown(obj):
+                continue
+            forms_shown.append((name, step, bound if name == posted else step.make_form(obj)))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -128,7 +152,7 @@ class ActionAdminMixin:
             "title": f"{spec.label}：{obj}",
             "action": spec,
             "action_name": action,
-            "form": form,
+            "forms": forms_shown,
             "error": error,
             "change_url": self.change_url(obj),
             "state_label": getattr(obj, "status_label", None) or obj.get_status_display(),

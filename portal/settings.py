@@ -232,7 +232,7 @@ LOGGING = {
 PAGE_SIZE = 20
 API_PAGE_SIZE = 100
 
-# Search (issue 4, disclosures/search.py): the counting query of /search/ reads at most this many
+# Search (disclosures/search.py): the counting query of /search/ reads at most this many
 # matches; above it the counts per filter value are shown as lower bounds (“N+”) and an unfiltered
 # total as “超过 N 条”. The result list, its order and paging stay exact.
 SEARCH_COUNT_LIMIT = env.int("SEARCH_COUNT_LIMIT", default=5000)

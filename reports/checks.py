@@ -1,4 +1,4 @@
-"""The reconciliation rules of the national form (regulations.md §2.4, §2.5). A report that breaks
+"""The reconciliation rules of the national form (docs/rules.md, 年度报告格式). A report that breaks
 one of the blocking rules cannot be submitted or approved; each problem names the table, row and
 column of the wrong cell in Chinese.
 
@@ -8,7 +8,7 @@ Blocking rules:
   3. 表三 every column: 一 + 二 = （七）+ 四 (the rule written in the form's top-left cell).
   4. 表三 every column: this year's 二 = last year's 四 (when last year's report is in the system).
   5. 表四 each group: 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结.
-Warning (shown, not blocking; public-site.md §6 proposal):
+Warning (shown, not blocking; our proposal, docs/design.md):
   6. 表二: 现行有效 = last year's 现行有效 + 本年制发 − 本年废止.
 """
 

@@ -3,7 +3,7 @@ description of each table (cells with their row/column spans, labels from layout
 headers are the same as on the web page, cell for cell.
 
 Word: East-Asian fonts are set on every style and run (w:eastAsia), otherwise Word falls back to
-its default for Chinese (tech-notes §10); the 公文 fonts are named, not bundled. Charts are not
+its default for Chinese (docs/design.md, 技术要点); the 公文 fonts are named, not bundled. Charts are not
 embedded (python-docx cannot take SVG); the Word file carries the tables and the text.
 Excel: one sheet per table, merged headers, numbers stored as numbers.
 """

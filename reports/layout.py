@@ -1,5 +1,5 @@
 """The national form of the annual report (国办公开办函〔2021〕30号): section titles, and the
-labels and shape of tables 二, 三 and 四, verbatim from shared/specs/regulations.md §2.
+labels and shape of tables 二, 三 and 四, verbatim from the national form (docs/rules.md, 年度报告格式).
 
 Everything that renders a table (HTML, Word, Excel) reads its labels and merged cells from here,
 so the three outputs cannot drift apart. The rows of table 三 follow `info_requests.outcomes`
@@ -21,7 +21,7 @@ SECTIONS = [
     "六、其他需要报告的事项",
 ]
 
-# 六、其他需要报告的事项: the four customary sub-items (regulations.md §2.6).
+# 六、其他需要报告的事项: the four customary sub-items (docs/rules.md, 年度报告格式).
 OTHER_MATTERS = [
     ("fee", "（一）收取信息处理费情况"),
     ("key_points", "（二）落实上级年度政务公开工作要点情况"),

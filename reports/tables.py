@@ -31,14 +31,14 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncDate
 from django.utils import timezone
 
+from disclosures import timeliness
 from disclosures.models import DisclosureItem, ItemKind, PolicyDetail, SecrecyReview
+from info_requests.deadlines import REPLY_DAYS
 from info_requests.models import Appeal, Application
 from info_requests.outcomes import AppealResult
 from portal.models import Organization
 
 from .layout import APPLICANT_COLUMNS, OUTCOME_KEYS, TABLE3_ROW_INDEX, TABLE3_ROWS, TABLE4_GROUPS
-
-ANSWER_LIMIT_WORKDAYS = 20  # 条例第三十三条
 
 
 def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
@@ -227,7 +227,9 @@ def published_items(organization: Organization | None, year: int) -> dict:
     )
     index = _workday_index([(r["written_date"], r["day"]) for r in timing])
     on_time = sum(
-        r["n"] for r in timing if index.between(r["written_date"], r["day"]) <= r["category__time_limit_days"]
+        r["n"]
+        for r in timing
+        if timeliness.on_time(r["written_date"], r["day"], r["category__time_limit_days"], index.between)
     )
     total = sum(sum(v) for _, v in ordered)
     return {
@@ -256,7 +258,7 @@ def answer_times(organization: Organization | None, year: int) -> dict:
     if not count:
         return {"count": 0, "average_workdays": None, "within_limit": 0, "within_limit_share": None}
     spans = [(max(index.between(r["received_date"], r["answered_date"]), 0), r["n"]) for r in rows]
-    within = sum(n for days, n in spans if days <= ANSWER_LIMIT_WORKDAYS)
+    within = sum(n for days, n in spans if days <= REPLY_DAYS)
     average = Decimal(sum(days * n for days, n in spans)) / count
     return {
         "count": count,

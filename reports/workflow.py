@@ -30,6 +30,7 @@ from . import checks, narrative, present, tables
 from .models import AnnualReport, YearlyFigures
 
 R = Membership.Role
+REPORT_DUE = (1, 31)  # 条例第四十九条: last year's report published by 31 January
 
 
 def last_full_year(today: datetime.date | None = None) -> int:
@@ -237,7 +238,7 @@ def overdue_warnings(user, today: datetime.date | None = None) -> list[str]:
         )
         .values_list("organization_id", flat=True)
     )
-    deadline = datetime.date(today.year, 1, 31)
+    deadline = datetime.date(today.year, *REPORT_DUE)
     warnings = []
     for org in organizations:
         if org.pk in published:

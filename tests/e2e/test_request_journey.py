@@ -4,7 +4,7 @@ confirm receipt and the tracking page then shows the statutory deadline."""
 import pytest
 
 from info_requests.models import Application
-from tests.request_helpers import VALID_ID
+from tests.info_requests.helpers import VALID_ID
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from reports import workflow as rw
 from reports.layout import TABLE3_ROWS
 from reports.models import YearlyFigures
 
-from . import reports_data as rd
-from .test_reports_tables import SPEC_SECTIONS, SPEC_TABLE3_LABEL_GRID, table_grid
+from . import data as rd
+from .test_tables import SPEC_SECTIONS, SPEC_TABLE3_LABEL_GRID, table_grid
 
 
 @pytest.fixture
@@ -163,7 +163,7 @@ def test_word_file_reopens_with_the_same_figures_as_the_page(client, published):
     assert word3.cell(0, 3)._tc is word3.cell(0, 9)._tc
     top = word3.cell(5, 0)._tc  # 三、本年度办理结果 spans 22 rows
     assert all(word3.cell(r, 0)._tc is top for r in range(5, 27)) and word3.cell(27, 0)._tc is not top
-    # East-Asian font named on the runs (tech-notes §10)
+    # East-Asian font named on the runs (docs/design.md, 技术要点)
     run = doc.paragraphs[1].runs[0]
     assert run.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
 

@@ -1,4 +1,4 @@
-"""The demo shows every workflow situation of issue 3, and each role can do its part."""
+"""The demo shows every workflow situation, and each role can do its part."""
 
 import os
 

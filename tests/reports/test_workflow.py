@@ -13,7 +13,7 @@ from reports import workflow as rw
 from reports.layout import TABLE3_ROW_INDEX
 from reports.models import AnnualReport
 
-from . import reports_data as rd
+from . import data as rd
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def test_seeded_from_chinesecalendar_for_the_years_it_covers(db):
 
 
 def test_twenty_working_days_across_national_day_2026(cal):
-    # tech-notes: find_workday(20, 2026-09-20) == 2026-10-23 (国庆 1–7 Oct off, 9-20 Sunday)
+    # chinesecalendar: find_workday(20, 2026-09-20) == 2026-10-23 (国庆 1–7 Oct off, 9-20 Sunday)
     assert cal.add_workdays(D(2026, 9, 20), 20) == D(2026, 10, 23)
 
 

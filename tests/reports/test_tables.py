@@ -9,9 +9,9 @@ import pytest
 
 from reports import layout, tables
 
-from . import reports_data as rd
+from . import data as rd
 
-# The labels of regulations.md §2.1, §2.3–§2.5, copied verbatim from the spec (not from the code).
+# The labels of the national form (docs/rules.md, 年度报告格式), copied verbatim (not from the code).
 SPEC_SECTIONS = [
     "一、总体情况",
     "二、主动公开政府信息情况",

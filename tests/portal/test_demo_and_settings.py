@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from disclosures.models import DisclosureItem
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from info_requests import handling, throttle
 from info_requests.forms import ApplicationForm
 from info_requests.models import Application, ReplyAttachment, ThrottleHit
 from info_requests.validators import validate_credit_code, validate_resident_id
-from tests.request_helpers import VALID_CREDIT_CODE, VALID_ID, application, form_data, resident_id
+from tests.info_requests.helpers import VALID_CREDIT_CODE, VALID_ID, application, form_data, resident_id
 
 APPLY = "/apply/"
 TRACK = "/apply/track/"

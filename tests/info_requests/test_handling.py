@@ -14,7 +14,7 @@ from info_requests import deadlines, fees, handling
 from info_requests.models import Appeal, Application, ReminderLog
 from info_requests.outcomes import Outcome
 from portal.models import AuditEntry
-from tests.request_helpers import application, grant_request_permissions
+from tests.info_requests.helpers import application, grant_request_permissions
 
 D = datetime.date
 
@@ -27,15 +27,16 @@ def actions(app):
     )
 
 
-def test_online_application_is_received_on_confirmation(build):
+def test_online_application_is_received_on_confirmation(build, django_capture_on_commit_callbacks):
     app = application(build, None)
     Application.objects.filter(pk=app.pk).update(submitted_at=datetime.datetime(2026, 3, 2, 1, tzinfo=datetime.UTC))
     app.refresh_from_db()
-    handling.confirm_receipt(app, build.editor, D(2026, 3, 2))
+    with django_capture_on_commit_callbacks(execute=True):  # the applicant is mailed after commit
+        handling.confirm_receipt(app, build.editor, D(2026, 3, 2))
     app.refresh_from_db()
     assert app.status == "received" and app.received_date == D(2026, 3, 2) and app.handler == build.editor
     assert deadlines.for_application(app, today=D(2026, 3, 2)).due_date == D(2026, 3, 30)
-    assert actions(app) == ["request_submit", "request_confirm"]
+    assert actions(app) == ["request.submit", "request.confirm"]
     assert "2026年3月30日" in mail.outbox[-1].body
 
 
@@ -58,17 +59,17 @@ def test_correction_flow_restarts_the_clock_and_is_audited(build):
     handling.receive_correction(app, build.editor, D(2026, 3, 16))
     app.refresh_from_db()
     assert deadlines.for_application(app, today=D(2026, 3, 16)).due_date == D(2026, 4, 14)
-    assert actions(app)[-2:] == ["request_correction_notice", "request_correction_received"]
+    assert actions(app)[-2:] == ["request.correction_notice", "request.correction_received"]
 
 
 def test_late_correction_notice_is_recorded_as_late(build):
     app = application(build, D(2026, 3, 2))
     handling.notify_correction(app, build.editor, D(2026, 3, 12), "请写明文号")  # due 11 Mar
-    entry = AuditEntry.objects.filter(action="request_correction_notice").get()
+    entry = AuditEntry.objects.filter(action="request.correction_notice").get()
     assert entry.data["late"] is True and entry.data["notice_due"] == "2026-03-11"
 
 
-def test_extension_needs_reason_and_leader_and_is_capped(build):
+def test_extension_needs_reason_and_leader_and_is_capped(build, django_capture_on_commit_callbacks):
     app = application(build, D(2026, 9, 14))
     with pytest.raises(handling.HandlingError, match="理由"):
         handling.extend(app, build.editor, D(2026, 10, 12), 10, " ", build.leader, D(2026, 10, 12))
@@ -77,7 +78,8 @@ def test_extension_needs_reason_and_leader_and_is_capped(build):
     handling.extend(app, build.editor, D(2026, 10, 12), 15, "档案多", build.leader, D(2026, 10, 12))
     with pytest.raises(handling.HandlingError, match="最长不超过20"):
         handling.extend(app, build.editor, D(2026, 10, 13), 6, "还要更久", build.leader, D(2026, 10, 13))
-    handling.extend(app, build.editor, D(2026, 10, 13), 5, "还要更久", build.leader, D(2026, 10, 13))
+    with django_capture_on_commit_callbacks(execute=True):  # the applicant is mailed after commit
+        handling.extend(app, build.editor, D(2026, 10, 13), 5, "还要更久", build.leader, D(2026, 10, 13))
     assert deadlines.for_application(app, today=D(2026, 10, 13)).due_date == D(2026, 11, 13)
     assert "延期答复" in mail.outbox[-1].subject
 
@@ -122,7 +124,7 @@ def test_reply_from_template_editable_then_sent(build):
     app.refresh_from_db()
     assert app.status == "answered" and app.outcome == "unable_no_info" and app.answered_date == D(2026, 3, 20)
     assert app.reply.body.endswith("补充说明。") or "补充说明。" in app.reply.body
-    assert actions(app)[-2:] == ["request_reply_draft", "request_reply"]
+    assert actions(app)[-2:] == ["request.reply_draft", "request.reply"]
 
 
 def test_outcomes_that_need_a_clock_state(build):
@@ -214,7 +216,7 @@ def test_offline_registration_in_admin(client, build, staff):
     assert response.status_code == 302, response.content.decode()[:2000]
     app = Application.objects.get()
     assert app.status == "received" and app.received_date == D(2026, 3, 2) and app.tracking_code
-    assert actions(app) == ["request_register"]
+    assert actions(app) == ["request.register"]
 
 
 def test_dashboard_lists_overdue_and_due_soon(client, build, staff):
@@ -286,7 +288,7 @@ def test_appeal_saved_in_admin_is_audited(client, build, staff):
     assert response.status_code == 302
     appeal = Appeal.objects.get()
     assert appeal.concluded_date is not None
-    assert AuditEntry.objects.filter(action="appeal_create", to_state="corrected").exists()
+    assert AuditEntry.objects.filter(action="appeal.create", to_state="corrected").exists()
 
 
 def test_demo_loads_every_outcome_type_and_state(db):
