@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from portal.models import Organization
 from portal.paging import paginate
+from portal.spreadsheets import safe_cell
 
 from .filters import ItemFilter, filter_messages
 from .models import Attachment, Category, DisclosureItem, ItemKind
@@ -336,7 +337,7 @@ def api_items_csv(request):
         yield writer.writerow([label for _, label in API_FIELDS])
         for item in rows:
             row = _api_row(request, item, names)
-            yield writer.writerow([row[key] or "" for key, _ in API_FIELDS])
+            yield writer.writerow([safe_cell(row[key] or "") for key, _ in API_FIELDS])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="items.csv"'

@@ -34,17 +34,59 @@ class DisplayPreferencesMiddleware:
 
 
 class StripNulMiddleware:
-    """NUL characters in query strings cannot reach PostgreSQL (it rejects them in text); they
-    are removed so malformed links still get an ordinary page, never a 500."""
+    """NUL characters cannot reach PostgreSQL (it rejects them in text). In the path they make the
+    request malformed: 400 with the Chinese page, before any view or query runs. In query strings
+    and form fields they are removed, so a malformed link still gets an ordinary page, never a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("PATH_INFO", ""):
+            from .views import bad_request
+
+            return bad_request(request)
         if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
-            cleaned = request.GET.copy()
-            for key in list(cleaned.keys()):
-                cleaned.setlist(key, [v.replace("\x00", "") for v in cleaned.getlist(key)])
-            cleaned._mutable = False
-            request.GET = cleaned
+            request.GET = _without_nul(request.GET)
+        if request.method == "POST" and "multipart" not in request.META.get("CONTENT_TYPE", ""):
+            body = request.body
+            if b"\x00" in body or b"%00" in body:
+                request.POST = _without_nul(request.POST)
         return self.get_response(request)
+
+
+def _without_nul(data):
+    cleaned = data.copy()
+    for key in list(cleaned.keys()):
+        cleaned.setlist(key, [v.replace("\x00", "") for v in cleaned.getlist(key)])
+    cleaned._mutable = False
+    return cleaned
+
+
+class PermissionsPolicyMiddleware:
+    """Browser features the portal never uses are switched off for every page (camera, microphone,
+    geolocation, payment, USB …), so injected or framed content cannot ask for them either."""
+
+    POLICY = ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "camera",
+            "geolocation",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "payment",
+            "usb",
+            "interest-cohort",
+            "browsing-topics",
+        )
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.POLICY)
+        return response

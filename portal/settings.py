@@ -48,7 +48,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.middleware.StripNulMiddleware",  # before anything that looks at the path or queries
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -59,7 +61,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "portal.middleware.StripNulMiddleware",
     "portal.middleware.DisplayPreferencesMiddleware",
 ]
 
@@ -211,7 +212,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # HSTS preload is a promise made for a whole registrable domain (e.g. all of longling.gov.cn),
+    # which the portal cannot make for its host's owners; it is off unless they set it, and the
+    # check that recommends it (security.W021) is silenced so `check --deploy` is clean.
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
     if env.bool("BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -220,6 +225,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost")
 
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# Error mail: with ADMINS set (“张三:ops@example.gov.cn,李四:…”), Django mails every server error
+# to them (through the EMAIL_URL server); errors are always logged to the console as well.
+ADMINS = [tuple(entry.split(":", 1)) for entry in env.list("ADMINS", default=[]) if ":" in entry]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=env.str("DEFAULT_FROM_EMAIL", default="noreply@localhost"))
 
 LOGGING = {
     "version": 1,

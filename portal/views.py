@@ -23,6 +23,12 @@ def bad_request(request, exception=None):
     return render(request, "400.html", status=400)
 
 
+def csrf_failure(request, reason=""):
+    """A forged or expired form: a Chinese page that says what to do (Django's default page
+    speaks English and tells visitors to switch DEBUG on). Nothing was changed."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 

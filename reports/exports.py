@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html.parser import HTMLParser
 
+from portal.spreadsheets import safe_cell
+
 from .layout import APPLICANT_COLUMNS, LEGAL_PERSON_GROUP, RESULT_COLUMNS, TABLE3_CORNER, TABLE4_GROUPS
 from .narrative import fee_text
 
@@ -299,7 +301,7 @@ def to_xlsx(title: str, data: dict) -> bytes:
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for name, grid in zip(SHEET_NAMES, grids(view), strict=True):
         ws = wb.create_sheet(name)
-        ws.cell(1, 1, f"{title} — {grid.title}").font = Font(bold=True, size=12)
+        ws.cell(1, 1, safe_cell(f"{title} — {grid.title}")).font = Font(bold=True, size=12)
         top = 3  # row 1 title, row 2 blank, table from row 3
         for cell in grid.cells:
             target = ws.cell(top + cell.row, 1 + cell.col)
@@ -308,7 +310,7 @@ def to_xlsx(title: str, data: dict) -> bytes:
                 target.value = float(value)
                 target.number_format = "0.00"
             else:
-                target.value = value
+                target.value = safe_cell(value)
             target.alignment = Alignment(
                 horizontal="center"
                 if cell.header and (cell.colspan > 1 or cell.row < 3)
@@ -332,7 +334,7 @@ def to_xlsx(title: str, data: dict) -> bytes:
         for i, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(i)].width = width
         if name == SHEET_NAMES[0] and data["table2"].get("source"):
-            ws.cell(top + grid.rows + 1, 1, f"数据来源：{data['table2']['source']}")
+            ws.cell(top + grid.rows + 1, 1, safe_cell(f"数据来源：{data['table2']['source']}"))
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
