@@ -40,3 +40,11 @@ class DisclosuresConfig(AppConfig):
         from .signals import public_version_changed
 
         public_version_changed.connect(search.on_public_version_changed, dispatch_uid="search-index")
+        # Editor images become public with the item that shows them (disclosures/images.py).
+        from portal.uploads import PUBLIC_IMAGE_CHECKS
+
+        from . import images
+
+        public_version_changed.connect(images.on_public_version_changed, dispatch_uid="public-images")
+        if images.is_public not in PUBLIC_IMAGE_CHECKS:
+            PUBLIC_IMAGE_CHECKS.append(images.is_public)

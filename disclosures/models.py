@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.models import Organization
 from portal.sanitize import sanitize_html
+from portal.uploads import random_name
 
 from .timeliness import PROACTIVE_DAYS
 
@@ -377,10 +378,7 @@ KIND_DETAIL_MODELS = {
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     # Stored under a random name: the original name is kept in the row, never trusted as a path.
-    import uuid
-
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"attachments/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+    return f"attachments/{timezone.now():%Y/%m}/{random_name(filename)}"
 
 
 class Attachment(models.Model):
@@ -422,6 +420,19 @@ class IndexSequence(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organization", "period"], name="unique_index_sequence"),
         ]
+
+
+class PublicImage(models.Model):
+    """An editor image shown by a public item (kept in step by disclosures/images.py): the public
+    may load an editor image only while such a row points at a published item."""
+
+    name = models.CharField("图片文件名", max_length=100, db_index=True)
+    item = models.ForeignKey("DisclosureItem", on_delete=models.CASCADE, related_name="public_images")
+
+    class Meta:
+        verbose_name = "公开图片"
+        verbose_name_plural = "公开图片"
+        constraints = [models.UniqueConstraint(fields=["item", "name"], name="unique_public_image")]
 
 
 class ChangeNote(models.Model):

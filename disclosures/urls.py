@@ -13,6 +13,7 @@ urlpatterns = [
     path("catalog/<path:path>/", views.category, name="category"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:item_pk>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("media/attachments/<path:path>", views.stored_attachment, name="stored_attachment"),
     path("guide/", views.guide, name="guide"),
     path("guide/<slug:slug>/", views.guide, name="guide_org"),
     path("search/", search_views.search, name="search"),

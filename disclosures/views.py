@@ -207,6 +207,46 @@ def attachment_download(request, item_pk: int, pk: int):
     return response
 
 
+@require_GET
+def stored_attachment(request, path: str):
+    """The stored file behind an attachment link of the admin (`/media/attachments/…`). Staff of the
+    item's organization open any state's attachments (a reviewer must read a draft's roster); the
+    public is sent to the item's download address, which answers only while the item is public."""
+    from portal.access import is_member, is_site_admin
+
+    name = f"attachments/{path}"
+    found = Attachment.objects.filter(file=name).select_related("item__organization").first()
+    if found is None:
+        from .models import RevisionAttachment
+
+        found = RevisionAttachment.objects.filter(file=name).select_related("revision__item__organization").first()
+        item = found.revision.item if found else None
+    else:
+        item = found.item
+    if found is None:
+        raise Http404("附件不存在")
+    user = request.user
+    if user.is_authenticated and user.is_staff and (is_site_admin(user) or is_member(user, item.organization)):
+        try:
+            handle = found.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404("附件文件不存在") from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=found.original_name,
+            content_type=found.content_type or "application/octet-stream",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+    if isinstance(found, Attachment) and item.is_public and not attachments_closed(item):
+        from django.shortcuts import redirect
+
+        return redirect(found.get_absolute_url())
+    raise Http404("附件不存在")
+
+
 @require_safe
 def guide(request, slug: str | None = None):
     organizations = list(Organization.objects.order_by("order", "id"))

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from portal.models import Organization
+from portal.uploads import random_name
 
 from .outcomes import AppealKind, AppealResult, ApplicantType, Outcome
 
@@ -216,7 +217,8 @@ class ReplyLetter(models.Model):
 
 
 def reply_upload_to(instance, filename):
-    return f"requests/{instance.application.organization_id}/{instance.application_id}/{filename[-80:]}"
+    # A random stored name: reply files are personal; the original name is kept in the row.
+    return f"requests/{instance.application.organization_id}/{instance.application_id}/{random_name(filename)}"
 
 
 class ReplyAttachment(models.Model):

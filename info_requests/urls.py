@@ -10,4 +10,5 @@ urlpatterns = [
     path("apply/track/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("apply/track/<int:pk>/edit/", views.edit, name="edit"),
     path("apply/track/attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("media/requests/<path:path>", views.stored_reply_file, name="stored_reply_file"),
 ]

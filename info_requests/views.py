@@ -175,3 +175,24 @@ def attachment(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def stored_reply_file(request, path: str):
+    """The stored file behind a reply-attachment link of the admin (`/media/requests/…`): staff of
+    the handling organization only. Applicants download through tracking (`attachment` above)."""
+    from portal.access import is_member
+
+    item = ReplyAttachment.objects.select_related("application__organization").filter(file=f"requests/{path}").first()
+    user = request.user
+    if item is None or not (user.is_authenticated and user.is_staff and is_member(user, item.application.organization)):
+        raise Http404("文件不存在")
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
+        content_type=item.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import zipfile
 
 from django.conf import settings
@@ -81,17 +82,21 @@ def check_attachment(upload) -> tuple[str, str]:
     return ext_norm, ALLOWED_TYPES[ext_norm][1]
 
 
+def random_name(filename: str, allowed_ext: tuple[str, ...] | None = None) -> str:
+    """An unguessable stored name (128 random bits) keeping only a known extension: nothing of the
+    uploaded name reaches the path, and nobody finds a draft's file by guessing its name."""
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not ext.isalnum() or (allowed_ext is not None and ext not in allowed_ext):
+        ext = "bin"
+    return f"{secrets.token_hex(16)}.{ext}"
+
+
 class EditorImageStorage(FileSystemStorage):
-    """Images uploaded from the rich-text editor (staff only, images only).
+    """Images uploaded from the rich-text editor (staff only, images only, checked by Pillow).
 
-    Files get random 128-bit names: an image placed in a draft is not findable by guessing its
-    original file name before the item is published."""
-
-    def generate_filename(self, filename):
-        import uuid
-
-        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-        return f"{uuid.uuid4().hex}.{ext if ext in ('png', 'jpg', 'jpeg') else 'bin'}"
+    Every file gets a random name (`random_name`): the editor's upload view calls `save()` with the
+    original name, so the name is replaced there. The images are served by `portal.views.editor_image`,
+    to the public only once an item that shows them is published."""
 
     def __init__(self, **kwargs):
         super().__init__(
@@ -99,3 +104,18 @@ class EditorImageStorage(FileSystemStorage):
             base_url=settings.MEDIA_URL + "editor/",
             **kwargs,
         )
+
+    def get_available_name(self, name, max_length=None):
+        name = random_name(name, ("png", "jpg", "jpeg"))
+        while self.exists(name):  # 128 random bits: practically never
+            name = random_name(name, ("png", "jpg", "jpeg"))
+        return name
+
+
+# Who may see an editor image that no staff member is asking for: functions registered by the
+# feature apps (the item an image belongs to is theirs to know), each `(name) -> bool`.
+PUBLIC_IMAGE_CHECKS: list = []
+
+
+def image_is_public(name: str) -> bool:
+    return any(check(name) for check in PUBLIC_IMAGE_CHECKS)

@@ -9,6 +9,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .uploads import image_is_public
+
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
@@ -41,7 +43,9 @@ def robots_txt(request):
 
 @require_GET
 def editor_image(request, path):
-    """Images embedded by the editor (png/jpeg only, verified at upload)."""
+    """Images embedded by the editor (png/jpeg only, verified at upload). Staff see every image;
+    the public sees one only once an item that shows it is public (`portal.uploads.image_is_public`),
+    so an image placed in a draft leaks nothing before its item is approved."""
     root = (Path(settings.MEDIA_ROOT) / "editor").resolve()
     target = (root / path).resolve()
     if root not in target.parents or not target.is_file():
@@ -49,9 +53,13 @@ def editor_image(request, path):
     content_type = mimetypes.guess_type(target.name)[0]
     if content_type not in ("image/png", "image/jpeg"):
         raise Http404("图片不存在")
+    staff = request.user.is_authenticated and request.user.is_active and request.user.is_staff
+    public = image_is_public(target.name)
+    if not (public or staff):
+        raise Http404("图片不存在")
     response = FileResponse(open(target, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
 
 

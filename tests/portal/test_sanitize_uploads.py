@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -91,9 +92,11 @@ def test_editor_image_upload_is_staff_only_and_gets_a_random_name(client, build,
     response = client.post("/ckeditor5/image_upload/", {"upload": upload})
     url = response.json()["url"]
     assert url.startswith("/media/editor/") and "村民" not in url and url.endswith(".png")
-    client.logout()
-    served = client.get(url)
+    assert re.fullmatch(r"/media/editor/[0-9a-f]{32}\.png", url), url  # 128 random bits, nothing of the name
+    served = client.get(url)  # staff see it
     assert served.status_code == 200 and served["X-Content-Type-Options"] == "nosniff"
+    client.logout()
+    assert client.get(url).status_code == 404  # an image of no public item is not public
     fake = SimpleUploadedFile("x.png", b"<svg onload=alert(1)>", content_type="image/png")
     client.force_login(build.editor)
     assert client.post("/ckeditor5/image_upload/", {"upload": fake}).status_code == 400
