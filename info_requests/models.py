@@ -254,6 +254,18 @@ class ThrottleHit(models.Model):
         indexes = [models.Index(fields=["scope", "key", "at"], name="throttle_lookup")]
 
 
+class ThrottleKey(models.Model):
+    """One row per counted key: the lock that makes checking and counting one step."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "限流键"
+        verbose_name_plural = "限流键"
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_throttle_key")]
+
+
 class ReminderLog(models.Model):
     """Makes remind_deadlines idempotent: one reminder per application, kind and deadline."""
 

@@ -13,9 +13,12 @@ import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from .models import ThrottleHit
+from portal.audit import client_ip
+
+from .models import ThrottleHit, ThrottleKey
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,9 @@ def identity_key(id_number: str) -> str:
 
 
 def client_key(request) -> str:
-    return digest("ip:" + (request.META.get("REMOTE_ADDR") or "unknown"))
+    """The client's address as a digest. The address comes from portal.audit.client_ip, which
+    trusts X-Forwarded-For only behind the configured number of proxies (README, 生产部署)."""
+    return digest("ip:" + (client_ip(request) or "unknown"))
 
 
 def blocked(limit: Limit, key: str, now: datetime.datetime | None = None) -> bool:
@@ -58,7 +63,27 @@ def hit(limit: Limit, key: str, now: datetime.datetime | None = None) -> None:
     ThrottleHit.objects.create(scope=limit.scope, key=key, at=now)
 
 
+def take(*pairs: tuple[Limit, str], now: datetime.datetime | None = None) -> Limit | None:
+    """Count one attempt against every (limit, key) pair, atomically: if any limit is reached,
+    nothing is counted and that limit is returned; otherwise all are counted and None is returned.
+    The check and the count happen under a lock per key, so concurrent requests on several workers
+    cannot slip past a limit (on SQLite every transaction takes the write lock first: settings)."""
+    now = now or timezone.now()
+    pairs = tuple((limit, key) for limit, key in pairs if key)
+    with transaction.atomic():
+        for limit, key in sorted(pairs, key=lambda p: (p[0].scope, p[1])):  # one order: no deadlock
+            ThrottleKey.objects.get_or_create(scope=limit.scope, key=key)
+            ThrottleKey.objects.select_for_update().filter(scope=limit.scope, key=key).exists()
+        for limit, key in pairs:
+            if blocked(limit, key, now):
+                return limit
+        ThrottleHit.objects.bulk_create([ThrottleHit(scope=limit.scope, key=key, at=now) for limit, key in pairs])
+    return None
+
+
 def purge(before: datetime.datetime | None = None) -> int:
     """Drop records older than every window (called by remind_deadlines)."""
     before = before or timezone.now() - datetime.timedelta(days=2)
-    return ThrottleHit.objects.filter(at__lt=before).delete()[0]
+    removed = ThrottleHit.objects.filter(at__lt=before).delete()[0]
+    ThrottleKey.objects.exclude(key__in=ThrottleHit.objects.values("key")).delete()
+    return removed

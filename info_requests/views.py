@@ -18,6 +18,7 @@ from .forms import ApplicationForm, RequestContentForm, TrackForm
 from .models import Application, ReplyAttachment
 
 SESSION_RECEIPT = "info_request_receipt"
+TOO_OFTEN = "提交过于频繁，请稍后再试；也可以通过信函、当面或传真提出申请。"
 SESSION_TRACKED = "info_requests_tracked"
 
 
@@ -43,14 +44,17 @@ def apply(request):
             # Honeypot filled: answer as if accepted, store nothing.
             return render(request, "info_requests/receipt.html", {"application": None, "bot": True})
         if throttle.blocked(throttle.APPLY_PER_IP, ip_key):
-            notes.append("提交过于频繁，请稍后再试；也可以通过信函、当面或传真提出申请。")
+            notes.append(TOO_OFTEN)
         elif form.is_valid():
             application = form.to_application()
-            if throttle.blocked(throttle.APPLY_PER_IDENTITY, application.identity_key):
+            reached = throttle.take(
+                (throttle.APPLY_PER_IP, ip_key), (throttle.APPLY_PER_IDENTITY, application.identity_key)
+            )
+            if reached is throttle.APPLY_PER_IP:
+                notes.append(TOO_OFTEN)
+            elif reached is not None:
                 notes.append("同一申请人今天提交的申请已达上限，请明天再提交，或联系受理机关。")
             else:
-                throttle.hit(throttle.APPLY_PER_IP, ip_key)
-                throttle.hit(throttle.APPLY_PER_IDENTITY, application.identity_key)
                 handling.submit_online(application, request)
                 request.session[SESSION_RECEIPT] = application.pk
                 _remember(request, application)
@@ -109,8 +113,7 @@ def track(request):
                     _remember(request, found)
                 else:
                     failed = True
-                    throttle.hit(throttle.TRACK_FAIL_PER_IP, ip_key)
-                    throttle.hit(throttle.TRACK_FAIL_PER_CODE, code_key)
+                    throttle.take((throttle.TRACK_FAIL_PER_IP, ip_key), (throttle.TRACK_FAIL_PER_CODE, code_key))
     else:
         form = TrackForm()
         pk = request.GET.get("id")

@@ -88,8 +88,10 @@ WSGI_APPLICATION = "portal.wsgi.application"
 # SQLite file in the project by default; DATABASE_URL=postgres://… for PostgreSQL (psycopg 3).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Waiting for the write lock beats failing with "database is locked" under the dev server.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Waiting for the write lock beats failing with "database is locked" under the dev server; and
+    # every transaction takes the write lock when it starts (BEGIN IMMEDIATE), so a check and the
+    # write that depends on it (rate limits, 索引号) cannot interleave with another worker's.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 
