@@ -46,5 +46,13 @@ class DisclosuresConfig(AppConfig):
         from . import images
 
         public_version_changed.connect(images.on_public_version_changed, dispatch_uid="public-images")
+        # Attachments are read once, when stored (disclosures/attachment_scan.py).
+        from django.db.models.signals import post_save
+
+        from . import attachment_scan
+        from .models import Attachment, RevisionAttachment
+
+        for model in (Attachment, RevisionAttachment):
+            post_save.connect(attachment_scan.on_saved, sender=model, dispatch_uid=f"scan-{model.__name__}")
         if images.is_public not in PUBLIC_IMAGE_CHECKS:
             PUBLIC_IMAGE_CHECKS.append(images.is_public)

@@ -381,25 +381,48 @@ def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{timezone.now():%Y/%m}/{random_name(filename)}"
 
 
-class Attachment(models.Model):
-    item = models.ForeignKey(
-        DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE, related_name="attachments"
-    )
+class StoredFile(models.Model):
+    """What attachments of items and of revisions share: the stored file, what it really is, and
+    the result of reading it once when it was stored (text for search, findings of the personal-data
+    scan, or why it could not be read) — see disclosures/attachment_scan.py. Pages and checks use
+    these stored results; nothing re-reads a file on a page view."""
+
+    class ScanStatus(models.TextChoices):
+        PENDING = "pending", "待检查"
+        OK = "ok", "已检查"
+        UNREADABLE = "unreadable", "无法检查"
+
     file = models.FileField("文件", upload_to=attachment_path)
     original_name = models.CharField("原文件名", max_length=200, editable=False)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
     file_type = models.CharField("文件类型", max_length=10, editable=False)
     content_type = models.CharField("MIME类型", max_length=100, editable=False)
     order = models.PositiveIntegerField("排序", default=0)
+    scan_status = models.CharField(
+        "检查状态", max_length=12, choices=ScanStatus.choices, default=ScanStatus.PENDING, editable=False
+    )
+    scan_note = models.CharField("检查说明", max_length=300, blank=True, editable=False)
+    scanned_file = models.CharField(max_length=200, blank=True, editable=False)  # the file the results are of
+    text = models.TextField("提取的文字", blank=True, editable=False)
+    findings = models.JSONField("隐私检查发现", default=list, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Attachment(StoredFile):
+    item = models.ForeignKey(
+        DisclosureItem, verbose_name="所属信息", on_delete=models.CASCADE, related_name="attachments"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "附件"
         verbose_name_plural = "附件"
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("disclosures:attachment", args=[self.item_id, self.pk])
@@ -590,7 +613,7 @@ class Revision(models.Model):
         super().save(*args, **kwargs)
 
 
-class RevisionAttachment(models.Model):
+class RevisionAttachment(StoredFile):
     """An attachment of a revision: either kept from the live item (`source`) or newly uploaded."""
 
     revision = models.ForeignKey(
@@ -605,20 +628,11 @@ class RevisionAttachment(models.Model):
         related_name="+",
         editable=False,
     )
-    file = models.FileField("文件", upload_to=attachment_path)
-    original_name = models.CharField("原文件名", max_length=200, editable=False)
-    size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
-    file_type = models.CharField("文件类型", max_length=10, editable=False)
-    content_type = models.CharField("MIME类型", max_length=100, editable=False)
-    order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "修订附件"
         verbose_name_plural = "修订附件"
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 # ---- search index: its own model, in its own module --------------------------------

@@ -173,8 +173,10 @@ def scan_item(item) -> list[Finding]:
     findings = (
         scan_text(item.title, "标题") + scan_text(item.summary, "内容概述") + scan_text(plain_text(item.body), "正文")
     )
+    from .attachment_scan import findings_of
+
     for attachment in item.attachments.all():
-        findings += scan_attachment(attachment)
+        findings += findings_of(attachment)  # read once when stored; not re-read here
     return findings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from .attachment_scan import copy_results
 from .models import KIND_DETAIL_MODELS, Attachment, DisclosureItem, Revision, RevisionAttachment
 
 
@@ -41,7 +42,7 @@ def snapshot(item: DisclosureItem) -> dict:
 def copy_attachments(item: DisclosureItem, revision: Revision) -> None:
     """A new revision starts with the live attachments (kept, not copied: same stored files)."""
     for a in item.attachments.all():
-        RevisionAttachment.objects.create(
+        kept = RevisionAttachment(
             revision=revision,
             source=a,
             file=a.file.name,
@@ -51,6 +52,8 @@ def copy_attachments(item: DisclosureItem, revision: Revision) -> None:
             content_type=a.content_type,
             order=a.order,
         )
+        copy_results(a, kept)
+        kept.save()
 
 
 def apply(revision: Revision, item: DisclosureItem) -> None:
@@ -77,7 +80,7 @@ def apply(revision: Revision, item: DisclosureItem) -> None:
         if ra.source_id in keep:
             Attachment.objects.filter(pk=ra.source_id).update(order=ra.order)
         else:
-            Attachment.objects.create(
+            added = Attachment(
                 item=item,
                 file=ra.file.name,
                 original_name=ra.original_name,
@@ -86,3 +89,5 @@ def apply(revision: Revision, item: DisclosureItem) -> None:
                 content_type=ra.content_type,
                 order=ra.order,
             )
+            copy_results(ra, added)
+            added.save()

@@ -43,7 +43,7 @@ from portal import access
 from portal.audit import record
 from portal.models import Membership
 
-from . import index_numbers, prepublication, revisions
+from . import attachment_scan, index_numbers, prepublication, revisions
 from .models import ChangeNote, DisclosureItem, Revision, SecrecyReview
 from .signals import public_version_changed
 
@@ -517,7 +517,7 @@ def mask_pii(obj, user, *, request=None) -> tuple[int, list[str]]:
         obj.contributors.add(user)
         unmaskable = []
         for attachment in obj.attachments.all():
-            if not pii.scan_attachment(attachment):
+            if not attachment_scan.findings_of(attachment):
                 continue
             if attachment.file_type not in pii.MASKABLE_TYPES:
                 unmaskable.append(attachment.original_name)

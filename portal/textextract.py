@@ -1,14 +1,66 @@
-"""Plain text out of attachments (docx, xlsx, pdf, csv, txt), for the PII guard and search."""
+"""Plain text out of attachments (docx, xlsx, pdf, csv, txt), for the PII guard and search — with
+hard limits, because a small file can expand enormously: a 355 KB .docx unpacks to 100 MB and took
+1 GB of memory and 30 s to read. Office files are zip containers; before anything parses one,
+`container_refusal` looks at its directory (sizes only, no decompression) and refuses it past the
+limits below. What is parsed runs in a child process with a memory and time cap
+(disclosures/attachment_scan.py), so nothing can stall a web worker.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import logging
+import zipfile
+from dataclasses import dataclass
+
+from django.template.defaultfilters import filesizeformat
 
 log = logging.getLogger(__name__)
 
 MAX_CHARS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    uncompressed_bytes: int = 80 * 1024 * 1024  # all parts of an Office file together, unpacked
+    ratio: int = 100  # unpacked / packed size of the container (real documents stay far below)
+    parts: int = 5000  # members of the container
+    pdf_pages: int = 2000
+    seconds: int = 20  # reading one file (child process)
+    memory_bytes: int = 768 * 1024 * 1024  # address space of the child process
+
+
+LIMITS = Limits()
+CONTAINERS = ("docx", "xlsx", "ofd", "zip")
+
+
+def container_refusal(fileobj, limits: Limits = LIMITS) -> str:
+    """Why a zip-based file (docx, xlsx, ofd, zip) is refused, from its directory alone; '' when fine."""
+    fileobj.seek(0, io.SEEK_END)
+    packed = max(fileobj.tell(), 1)
+    fileobj.seek(0)
+    try:
+        with zipfile.ZipFile(fileobj) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "文件已损坏，无法读取。"
+    finally:
+        fileobj.seek(0)
+    if len(members) > limits.parts:
+        return f"文件内部包含{len(members)}个部件，超过上限{limits.parts}个，可能是恶意构造的文件。"
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.uncompressed_bytes:
+        return (
+            f"文件解压后达{filesizeformat(unpacked)}，超过上限{filesizeformat(limits.uncompressed_bytes)}，"
+            "可能是恶意构造的“压缩炸弹”。请拆分文件或另存为PDF后上传。"
+        )
+    if unpacked / packed > limits.ratio:
+        return (
+            f"文件压缩比异常（解压后为原来的{unpacked // packed}倍，上限{limits.ratio}倍），"
+            "可能是恶意构造的“压缩炸弹”，已拒绝。"
+        )
+    return ""
 
 
 def _decode(data: bytes) -> str:
@@ -28,6 +80,8 @@ def extract_text(fileobj, file_type: str) -> str:
         pass
     try:
         fileobj.seek(0)
+        if file_type in CONTAINERS and container_refusal(fileobj):
+            return ""
         if file_type == "docx":
             import docx
 
@@ -51,7 +105,8 @@ def extract_text(fileobj, file_type: str) -> str:
             from pypdf import PdfReader
 
             reader = PdfReader(fileobj)
-            return "\n".join((page.extract_text() or "") for page in reader.pages)[:MAX_CHARS]
+            pages = reader.pages[: LIMITS.pdf_pages]
+            return "\n".join((page.extract_text() or "") for page in pages)[:MAX_CHARS]
         if file_type in ("csv", "txt"):
             text = _decode(fileobj.read(MAX_CHARS * 2))
             if file_type == "csv":

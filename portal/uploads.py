@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.template.defaultfilters import filesizeformat
 
+from .textextract import CONTAINERS, container_refusal
+
 # extension -> (label, MIME type)
 ALLOWED_TYPES = {
     "pdf": ("PDF", "application/pdf"),
@@ -79,6 +81,10 @@ def check_attachment(upload) -> tuple[str, str]:
     )
     if not ok:
         raise ValidationError(f"文件“{name}”的内容与扩展名“.{ext}”不符，可能已损坏或被改名，请检查后重新上传。")
+    if actual in CONTAINERS:
+        refusal = container_refusal(upload)
+        if refusal:
+            raise ValidationError(f"文件“{name}”未能上传：{refusal}")
     return ext_norm, ALLOWED_TYPES[ext_norm][1]
 
 
