@@ -14,6 +14,7 @@ AUDIT_LABELS = {
     "item.import_published": "导入历史信息",
     "item.pii_override": "放行隐私检查",
     "item.pii_mask": "脱敏",
+    "item.content_override": "放行内容检查",
     "revision.start": "创建修订",
     "revision.submit": "修订提交审核",
     "revision.review": "修订审核通过（保密审查）",
@@ -22,7 +23,9 @@ AUDIT_LABELS = {
     "revision.discard": "放弃修订",
     "revision.pii_override": "修订放行隐私检查",
     "revision.pii_mask": "修订脱敏",
+    "revision.content_override": "修订放行内容检查",
     "corpus.generate": "生成测试语料",
+    "content_rules.import": "导入内容检查规则",
 }
 
 
@@ -47,10 +50,17 @@ class DisclosuresConfig(AppConfig):
 
         public_version_changed.connect(images.on_public_version_changed, dispatch_uid="public-images")
         # Attachments are read once, when stored (disclosures/attachment_scan.py).
-        from django.db.models.signals import post_save
+        # Content rules and leaders: every process rebuilds its automaton after a change.
+        from django.db.models.signals import post_delete, post_save
 
-        from . import attachment_scan
-        from .models import Attachment, RevisionAttachment
+        from portal.models import Leader
+
+        from . import attachment_scan, content_checks
+        from .models import Attachment, ContentRule, RevisionAttachment
+
+        for model in (ContentRule, Leader):
+            for signal in (post_save, post_delete):
+                signal.connect(content_checks.rules_changed, sender=model, dispatch_uid=f"rules-{model.__name__}")
 
         for model in (Attachment, RevisionAttachment):
             post_save.connect(attachment_scan.on_saved, sender=model, dispatch_uid=f"scan-{model.__name__}")

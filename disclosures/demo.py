@@ -253,6 +253,7 @@ def _minimal_pdf(text: str) -> bytes:
 
 def load(demo: Demo) -> Demo:
     _build_catalogue(demo, CATALOGUE)
+    _leaders(demo)
     _history_items(demo)
     _current_items(demo)
     _workflow_states(demo)
@@ -836,11 +837,41 @@ def _current_items(demo: Demo):
     )
 
 
+LEADERS = [
+    # organization, name, title, duties, current
+    ("llmzj", "杨德明", "县民政局局长", "主持全面工作", True),
+    ("llmzj", "赵丽萍", "县民政局副局长", "分管社会救助、养老服务", True),
+    ("llmzj", "李国华", "县民政局局长", "", False),  # former: naming him 局长 now is a 表述错误
+    ("llczj", "周建军", "县财政局局长", "主持全面工作", True),
+]
+
+
+def _leaders(demo: Demo):
+    from portal.models import Leader
+
+    for order, (org, name, title, duties, current) in enumerate(LEADERS):
+        Leader.objects.create(
+            organization=demo.orgs[org], name=name, title=title, duties=duties, current=current, order=order
+        )
+
+
 def _workflow_states(demo: Demo):
     today = timezone.localdate()
     e, r, leader = demo.users["editor"], demo.users["reviewer"], demo.users["leader"]
     body = _p("本信息用于演示审核流程中的不同状态。")
     _new_item(demo, "llmzj", "dibao", "（草稿）2026年12月低保金发放计划", today, body)
+    # A draft the content checks stop: an outdated institution name, a typo and a former leader.
+    _new_item(
+        demo,
+        "llmzj",
+        "jgzn",
+        "（草稿）关于调整社会救助工作领导小组成员的通知",
+        today,
+        _p(
+            "根据《中华人民共合国社会救助暂行办法》，经研究，调整县社会救助工作领导小组：",
+            "组长：县民政局局长李国华；成员单位：县卫生和计划生育局、县国土资源局。",
+        ),
+    )
     pending_review = _new_item(demo, "llmzj", "tekun", "（待审核）特困人员生活自理能力评估结果", today, body)
     workflow.submit(pending_review, e)
     pending_approval = _new_item(demo, "llmzj", "ylfw", "（待审批）2027年养老服务补贴标准", today, body)

@@ -196,6 +196,7 @@ class DisclosureItem(models.Model):
     return_reason = models.TextField("退回理由", blank=True, editable=False)
     emergency = models.BooleanField("应急发布待复核", default=False, editable=False)
     pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
+    content_override_reason = models.TextField("内容检查放行理由", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -581,6 +582,7 @@ class Revision(models.Model):
     approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
     return_reason = models.TextField("退回理由", blank=True, editable=False)
     pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
+    content_override_reason = models.TextField("内容检查放行理由", blank=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -634,6 +636,9 @@ class RevisionAttachment(StoredFile):
         verbose_name_plural = "修订附件"
         ordering = ["order", "id"]
 
+
+# ---- content check rules: their own module ------------------------------------------------------
+from .check_models import ContentRule  # noqa: E402, F401
 
 # ---- search index: its own model, in its own module --------------------------------
 from .search_models import SearchEntry  # noqa: E402, F401

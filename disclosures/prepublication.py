@@ -27,7 +27,9 @@ class Check:
     label: str
     run: Callable  # (obj) -> list of findings (objects with __str__ naming where and what)
     advice: str = "请处理后再提交"
-    overridable: bool = True
+    # The field of the item/revision holding a leader's override of this check ('' = none). A
+    # finding with `blocks_always` (e.g. 敏感词) cannot be overridden.
+    override_field: str = ""
 
 
 CHECKS: list[Check] = []
@@ -44,7 +46,22 @@ def _pii(obj):
     return pii.scan_item(obj)
 
 
-register(Check("pii", "个人隐私信息", _pii, advice="请脱敏后再提交"))
+def _content(obj):
+    from . import content_checks
+
+    return content_checks.scan_item(obj)
+
+
+register(Check("pii", "个人隐私信息", _pii, advice="请脱敏后再提交", override_field="pii_override_reason"))
+register(
+    Check(
+        "content",
+        "错别字、不规范表述或敏感词",
+        _content,
+        advice="请修改后再提交",
+        override_field="content_override_reason",
+    )
+)
 
 
 def findings(obj) -> dict[str, list]:
@@ -55,11 +72,12 @@ def findings(obj) -> dict[str, list]:
 def refusal(obj, found: dict[str, list] | None = None) -> str:
     """Why `obj` may not go further now, or '' when every check is clear or overridden."""
     found = findings(obj) if found is None else found
-    overridden = bool(getattr(obj, "pii_override_reason", ""))
     parts = []
     for check in CHECKS:
         items = found.get(check.name) or []
-        if not items or (check.overridable and overridden):
+        if check.override_field and getattr(obj, check.override_field, ""):
+            items = [f for f in items if getattr(f, "blocks_always", False)]
+        if not items:
             continue
         listed = "；".join(str(f) for f in items[:SHOWN])
         more = f"等共{len(items)}处" if len(items) > SHOWN else ""

@@ -264,6 +264,7 @@ def guide(request, slug: str | None = None):
             "org": current,
             "categories": top,
             "reading_points": [line for line in current.reading_points.splitlines() if line.strip()],
+            "leaders": list(current.leaders.filter(current=True)),
         },
     )
 

@@ -152,6 +152,7 @@ class Transition:
 RETURN_ROLES = {S.PENDING_REVIEW: R.REVIEWER, S.PENDING_APPROVAL: R.LEADER, S.SCHEDULED: R.LEADER}
 APPROVAL_GUARDS = (not_written_by_user("审批"), NOT_ITS_REVIEWER, REVIEWED, CHECKS_CLEAR)
 PII_OVERRIDE = ("pii_override", "放行隐私检查")
+CONTENT_OVERRIDE = ("content_override", "放行内容检查（错别字、规范表述、领导信息）")
 PII_MASK = ("pii_mask", "一键脱敏")
 
 ITEM_TRANSITIONS = [
@@ -188,6 +189,7 @@ ITEM_TRANSITIONS = [
     Transition("set_validity", "变更有效性（失效/废止）", (S.PUBLISHED,), None, R.LEADER),
     Transition("import_published", "导入历史信息", (S.DRAFT,), S.PUBLISHED, SITE_ADMIN, (NEVER_NUMBERED, CHECKS_CLEAR)),
     Transition(*PII_OVERRIDE, PRE_PUBLICATION, None, R.LEADER, (not_written_by_user("放行"),)),
+    Transition(*CONTENT_OVERRIDE, PRE_PUBLICATION, None, R.LEADER, (not_written_by_user("放行"),)),
     Transition(*PII_MASK, (S.DRAFT,), None, R.EDITOR),
     Transition("revise", "修订（创建新版本）", (S.PUBLISHED,), None, R.EDITOR, (NO_OPEN_REVISION,), audit="start"),
 ]
@@ -214,6 +216,7 @@ REVISION_TRANSITIONS = [
     Transition("return", "退回修改", tuple(REVISION_RETURN_ROLES), RS.DRAFT, REVISION_RETURN_ROLES),
     Transition("discard", "放弃修订", (RS.DRAFT,), RS.DISCARDED, R.EDITOR),
     Transition(*PII_OVERRIDE, Revision.OPEN_STATES, None, R.LEADER, (not_written_by_user("放行"),)),
+    Transition(*CONTENT_OVERRIDE, Revision.OPEN_STATES, None, R.LEADER, (not_written_by_user("放行"),)),
     Transition(*PII_MASK, (RS.DRAFT,), None, R.EDITOR),
 ]
 
@@ -499,6 +502,29 @@ def override_pii(obj, user, *, reason: str, request=None):
     return obj
 
 
+def override_content(obj, user, *, reason: str, request=None):
+    """领导放行 of the content findings (错别字, 规范表述, 领导信息) with a written reason; 敏感词 cannot
+    be let through. The findings go into the audit record."""
+    from . import content_checks
+
+    reason = _reason(reason, "放行内容检查")
+    f = flow_of(obj)
+    with transaction.atomic():
+        obj = f.lock(obj)
+        t = f.require(user, "content_override", obj)
+        found = content_checks.scan_item(obj)
+        obj.content_override_reason = reason
+        f.move(
+            obj,
+            t,
+            user,
+            reason=reason,
+            request=request,
+            data={"findings": [str(x) for x in found[:100]], "count": len(found)},
+        )
+    return obj
+
+
 def mask_pii(obj, user, *, request=None) -> tuple[int, list[str]]:
     """脱敏: mask every finding in the title, summary, body and the maskable attachments (xlsx,
     docx, csv, txt) of a draft. Returns (findings masked, names of attachments that could not be)."""
@@ -539,9 +565,11 @@ def note_edit(obj, user, *, changed: bool) -> bool:
     review or approve it), and an earlier override of the checks stops covering the content.
     Returns True when an override was cancelled."""
     obj.contributors.add(user)
-    if changed and obj.pii_override_reason:
-        type(obj).objects.filter(pk=obj.pk).update(pii_override_reason="")
-        obj.pii_override_reason = ""
+    overrides = [name for name in ("pii_override_reason", "content_override_reason") if getattr(obj, name)]
+    if changed and overrides:
+        type(obj).objects.filter(pk=obj.pk).update(**dict.fromkeys(overrides, ""))
+        for name in overrides:
+            setattr(obj, name, "")
         return True
     return False
 

@@ -177,6 +177,13 @@ ITEM_ACTIONS: dict[str, Action] = {
         "确认下列内容依法可以公开（如惩戒公示），放行理由记入审计日志。",
         danger=True,
     ),
+    "content_override": Step(
+        "放行内容检查",
+        ReasonForm,
+        lambda o, u, d, r: workflow.override_content(o, u, reason=d["reason"], request=r),
+        "确认下列提示不是错误（如引用历史文件中的旧机构名称），放行理由记入审计日志。敏感词不能放行。",
+        danger=True,
+    ),
     "pii_mask": Action(
         label="一键脱敏",
         run=lambda o, u, d, r: workflow.mask_pii(o, u, request=r),
@@ -227,6 +234,7 @@ REVISION_ACTIONS: dict[str, Action] = {
         danger=True,
     ),
     "pii_override": ITEM_ACTIONS["pii_override"],
+    "content_override": ITEM_ACTIONS["content_override"],
     "pii_mask": ITEM_ACTIONS["pii_mask"],
 }
 
@@ -248,10 +256,18 @@ def item_history(obj):
     return list(AuditEntry.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).order_by("at", "id"))
 
 
+def _settled(obj) -> bool:
+    return obj.status in (S.PUBLISHED, S.WITHDRAWN, Revision.Status.APPROVED, Revision.Status.DISCARDED)
+
+
 def pii_findings(obj):
-    if obj.status in (S.PUBLISHED, S.WITHDRAWN, Revision.Status.APPROVED, Revision.Status.DISCARDED):
-        return []
-    return pii.scan_item(obj)
+    return [] if _settled(obj) else pii.scan_item(obj)
+
+
+def content_findings(obj):
+    from . import content_checks
+
+    return [] if _settled(obj) else content_checks.scan_item(obj)
 
 
 class WorkflowAdminMixin(ActionAdminMixin):
@@ -280,12 +296,16 @@ class WorkflowAdminMixin(ActionAdminMixin):
 
     def workflow_context(self, request, obj):
         findings = pii_findings(obj)
+        content = content_findings(obj)
         buttons = workflow_buttons(obj, request.user, self.action_specs)
         if not findings or obj.pii_override_reason:  # masking and overriding only where there is something
             buttons = [b for b in buttons if b[0] not in ("pii_mask", "pii_override")]
+        if not [f for f in content if not f.blocks_always] or obj.content_override_reason:
+            buttons = [b for b in buttons if b[0] != "content_override"]
         return {
             "workflow_actions": buttons,
             "pii_findings": findings,
+            "content_findings": content,
             "history": item_history(obj),
             "workflow_url_name": f"admin:{self.action_url_name()}",
         }
@@ -293,6 +313,7 @@ class WorkflowAdminMixin(ActionAdminMixin):
     def action_context(self, request, obj, name):
         return {
             "pii_findings": pii_findings(obj),
+            "content_findings": content_findings(obj),
             "changes": compare(revisions.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
         }
 

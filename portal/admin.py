@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 
 from .access import SiteAdminOnly, is_site_admin, user_organizations
 from .audit import action_label
-from .models import AuditEntry, CalendarDay, CalendarYear, Membership, Organization, SiteProfile
+from .models import AuditEntry, CalendarDay, CalendarYear, Leader, Membership, Organization, SiteProfile
 from .workcalendar import uncovered_years
 
 
@@ -142,8 +142,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class LeaderInline(admin.TabularInline):
+    model = Leader
+    extra = 1
+    fields = ["name", "title", "duties", "current", "order"]
+
+
 @admin.register(Organization)
 class OrganizationAdmin(SiteAdminOnly, admin.ModelAdmin):
+    inlines = [LeaderInline]
     list_display = ["name", "short_name", "code", "index_template", "phone"]
     search_fields = ["name", "short_name", "code"]
     prepopulated_fields = {}

@@ -200,3 +200,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization.short_name} · {self.get_role_display()}"
+
+
+class Leader(models.Model):
+    """An organization's leader (条例第二十条（二）: 负责人姓名), shown on the 机构职能 page and used by
+    the content check that flags a title naming someone who does not hold it now (a 严重表述错误)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", on_delete=models.CASCADE, related_name="leaders"
+    )
+    name = models.CharField("姓名", max_length=30)
+    title = models.CharField("职务", max_length=50, help_text="按正式称谓填写，如：县长、副县长、县民政局局长")
+    duties = models.CharField("分工", max_length=300, blank=True)
+    current = models.BooleanField("现任", default=True, help_text="离任后取消勾选（保留记录，检查时可识别前任）")
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "领导信息"
+        verbose_name_plural = "领导信息"
+        ordering = ["organization", "-current", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}"
