@@ -11,7 +11,8 @@ from disclosures.models import DisclosureItem
 class Command(BaseCommand):
     help = (
         "运行内容检查（错别字、规范表述、敏感词、领导信息）并列出发现：规则、类别、原文、位置、建议。"
-        "--item ID 检查一条信息；--text 检查一段文字；--all-published 在规则变更后复查全部已发布信息，列出需要修订的信息。"
+        "--item ID 检查一条信息；--text 检查一段文字；"
+        "--all-published 在规则变更后复查全部已发布信息，列出需要修订的信息。"
     )
 
     def add_arguments(self, parser):
