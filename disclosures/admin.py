@@ -95,7 +95,8 @@ DETAIL_INLINES = [
 ]
 for _inline in DETAIL_INLINES:
     if _inline.model is PolicyDetail:
-        _inline.exclude = ["interpretation"]
+        # 政策解读 “三同步” (disclosures/interpretation.py): the 解读 item, chosen by its id.
+        _inline.raw_id_fields = ["interpretation"]
 
 
 class ItemForm(forms.ModelForm):

@@ -43,7 +43,7 @@ from portal import access
 from portal.audit import record
 from portal.models import Membership
 
-from . import attachment_scan, index_numbers, prepublication, revisions
+from . import attachment_scan, index_numbers, interpretation, prepublication, revisions
 from .models import ChangeNote, DisclosureItem, Revision, SecrecyReview
 from .signals import public_version_changed
 
@@ -125,6 +125,7 @@ NO_OPEN_REVISION = Guard(
         else ""
     )
 )
+INTERPRETATION_LINKED = Guard(lambda obj, user: interpretation.refusal(obj))
 NEVER_NUMBERED = Guard(lambda obj, user: "只有尚未发布的草稿才能作为历史信息导入。" if obj.index_number else "")
 
 
@@ -151,6 +152,7 @@ class Transition:
 
 RETURN_ROLES = {S.PENDING_REVIEW: R.REVIEWER, S.PENDING_APPROVAL: R.LEADER, S.SCHEDULED: R.LEADER}
 APPROVAL_GUARDS = (not_written_by_user("审批"), NOT_ITS_REVIEWER, REVIEWED, CHECKS_CLEAR)
+ITEM_APPROVAL_GUARDS = (*APPROVAL_GUARDS, INTERPRETATION_LINKED)
 PII_OVERRIDE = ("pii_override", "放行隐私检查")
 CONTENT_OVERRIDE = ("content_override", "放行内容检查（错别字、规范表述、领导信息）")
 PII_MASK = ("pii_mask", "一键脱敏")
@@ -165,8 +167,8 @@ ITEM_TRANSITIONS = [
         R.REVIEWER,
         (not_written_by_user("审核"), CHECKS_CLEAR),
     ),
-    Transition("approve", "审批发布", (S.PENDING_APPROVAL,), S.PUBLISHED, R.LEADER, APPROVAL_GUARDS),
-    Transition("schedule", "审批并定时发布", (S.PENDING_APPROVAL,), S.SCHEDULED, R.LEADER, APPROVAL_GUARDS),
+    Transition("approve", "审批发布", (S.PENDING_APPROVAL,), S.PUBLISHED, R.LEADER, ITEM_APPROVAL_GUARDS),
+    Transition("schedule", "审批并定时发布", (S.PENDING_APPROVAL,), S.SCHEDULED, R.LEADER, ITEM_APPROVAL_GUARDS),
     Transition("publish_due", "定时发布", (S.SCHEDULED,), S.PUBLISHED, SYSTEM),
     Transition("return", "退回修改", tuple(RETURN_ROLES), S.DRAFT, RETURN_ROLES),
     Transition(

@@ -311,7 +311,11 @@ class WorkflowAdminMixin(ActionAdminMixin):
         }
 
     def action_context(self, request, obj, name):
+        from . import interpretation
+
+        warn = name == "approve" and isinstance(obj, DisclosureItem) and interpretation.missing(obj)
         return {
+            "interpretation_warning": interpretation.WARNING if warn else "",
             "pii_findings": pii_findings(obj),
             "content_findings": content_findings(obj),
             "changes": compare(revisions.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,

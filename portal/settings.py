@@ -241,6 +241,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# 政策解读 “三同步” (disclosures/interpretation.py): approving a 行政规范性文件 without a 解读
+# warns the leader ("warn") or is refused ("block").
+POLICY_INTERPRETATION_RULE = env.str("POLICY_INTERPRETATION_RULE", default="warn")
+
 # Public site: page size of lists and the open-data API.
 PAGE_SIZE = 20
 API_PAGE_SIZE = 100
