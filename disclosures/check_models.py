@@ -33,3 +33,24 @@ class ContentRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.pattern}"
+
+
+class LinkCheck(models.Model):
+    """The last result of checking one link of a public item (disclosures/links.py)."""
+
+    item = models.ForeignKey("disclosures.DisclosureItem", on_delete=models.CASCADE, related_name="link_checks")
+    url = models.CharField("链接", max_length=500)
+    external = models.BooleanField("外部链接", default=False)
+    ok = models.BooleanField("可以访问", default=True)
+    http_status = models.PositiveSmallIntegerField("HTTP状态", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    checked_at = models.DateTimeField("检查时间")
+
+    class Meta:
+        verbose_name = "链接检查结果"
+        verbose_name_plural = "链接检查结果"
+        constraints = [models.UniqueConstraint(fields=["item", "url"], name="unique_link_check")]
+        indexes = [models.Index(fields=["ok", "item"], name="linkcheck_ok_item")]
+
+    def __str__(self) -> str:
+        return self.url

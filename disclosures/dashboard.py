@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from . import queues
+from . import links, queues
 
 LIST_SIZE = 8
 
@@ -35,4 +35,6 @@ def for_user(user) -> dict:
         "overdue": queues.overdue_items(organizations),
         "stale": stale,
         "empty": empty,
+        "dead_links": list(links.broken(organizations)[:LIST_SIZE]),
+        "dead_link_count": links.broken(organizations).count(),
     }

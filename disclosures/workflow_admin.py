@@ -20,7 +20,7 @@ from portal.admin_actions import Action, ActionAdminMixin, ConfirmForm
 from portal.models import Membership
 from portal.uploads import check_attachment
 
-from . import pii, queues, revisions, workflow
+from . import links, pii, queues, revisions, workflow
 from .models import DisclosureItem, Revision, RevisionAttachment, SecrecyReview
 from .revision_diff import compare
 
@@ -306,6 +306,7 @@ class WorkflowAdminMixin(ActionAdminMixin):
             "workflow_actions": buttons,
             "pii_findings": findings,
             "content_findings": content,
+            "link_problems": [] if _settled(obj) else links.internal_problems(obj),
             "history": item_history(obj),
             "workflow_url_name": f"admin:{self.action_url_name()}",
         }
