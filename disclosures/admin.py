@@ -23,6 +23,7 @@ from .models import (
     ContentRule,
     DisclosureItem,
     ElderlyCareDetail,
+    InspectionReport,
     PolicyDetail,
     ProcurementDetail,
     Revision,
@@ -329,3 +330,80 @@ class ContentRuleAdmin(SiteAdminOnly, admin.ModelAdmin):
             "title": "导入内容检查规则",
         }
         return TemplateResponse(request, "admin/disclosures/contentrule/import.html", context)
+
+
+# ---- 网站自查 (self-inspection) ------------------------------------------------------------------
+
+
+@admin.register(InspectionReport)
+class InspectionReportAdmin(admin.ModelAdmin):
+    """The latest self-inspection, a button to run it again, print and Excel (disclosures/inspection.py)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path("run/", self.admin_site.admin_view(self.run_view), name="disclosures_inspectionreport_run"),
+            path(
+                "<int:pk>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name="disclosures_inspectionreport_xlsx"
+            ),
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        from django.template.response import TemplateResponse
+
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        latest = InspectionReport.objects.first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "网站自查（对照国办秘函〔2019〕19号）",
+            "report": latest,
+            "print_view": request.GET.get("print") == "1",
+        }
+        return TemplateResponse(request, "admin/disclosures/inspection.html", context)
+
+    def run_view(self, request):
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseNotAllowed
+        from django.shortcuts import redirect
+
+        from . import inspection
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        inspection.run_and_keep()
+        messages.success(request, "自查完成。")
+        return redirect("admin:disclosures_inspectionreport_changelist")
+
+    def xlsx_view(self, request, pk: int):
+        from django.http import Http404, HttpResponse
+
+        from . import inspection
+
+        report = InspectionReport.objects.filter(pk=pk).first()
+        if report is None or not self.has_view_permission(request):
+            raise Http404("自查结果不存在")
+        indicators = [
+            inspection.Indicator(**{k: v for k, v in d.items() if k != "item_count"}) for d in report.data["indicators"]
+        ]
+        response = HttpResponse(
+            inspection.as_xlsx(indicators),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="inspection-{report.created_at:%Y%m%d-%H%M}.xlsx"'
+        return response

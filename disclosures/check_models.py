@@ -54,3 +54,18 @@ class LinkCheck(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class InspectionReport(models.Model):
+    """One run of the self-inspection (disclosures/inspection.py), kept for the admin page."""
+
+    created_at = models.DateTimeField("自查时间", auto_now_add=True)
+    data = models.JSONField("结果")
+
+    class Meta:
+        verbose_name = "网站自查"
+        verbose_name_plural = "网站自查（对照国办秘函〔2019〕19号）"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"网站自查 {self.created_at:%Y-%m-%d %H:%M}"

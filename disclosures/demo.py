@@ -899,6 +899,34 @@ def _workflow_states(demo: Demo):
     replacement = demo.items["2026年9月临时救助对象名单公示"]
     workflow.withdraw(withdrawn, leader, reason="名单中救助金额统计有误，已更正后重新发布。", replaced_by=replacement)
     demo.items["withdrawn"] = withdrawn
+    _after_publication_findings(demo, withdrawn)
+
+
+def _after_publication_findings(demo: Demo, withdrawn: DisclosureItem):
+    """What the self-inspection finds on published items: a link to the item withdrawn above (a dead
+    link), and a local wording rule an administrator added after publication."""
+    from . import links
+    from .models import ContentRule
+
+    notice = _new_item(
+        demo,
+        "llmzj",
+        "jdjc",
+        "关于开展2026年社会救助领域群众身边不正之风和腐败问题专项整治的通知",
+        datetime.date(2026, 9, 8),
+        _p(
+            "县文明办、县民政局联合开展专项整治，举报电话0875-6121234。",
+            f'8月救助名单见<a href="/items/{withdrawn.pk}/">2026年8月临时救助对象名单公示</a>。',
+        ),
+    )
+    _publish(demo, notice)
+    ContentRule.objects.create(
+        kind=ContentRule.Kind.WORDING,
+        pattern="县文明办",
+        suggestion="县精神文明建设办公室（正式名称）",
+        source="本县机构编制文件（演示规则，由管理员在发布后添加）",
+    )
+    links.check_item(notice, external=False)
 
 
 # ---- a pending revision, a PII-flagged roster, an emergency publication -----------------

@@ -638,7 +638,7 @@ class RevisionAttachment(StoredFile):
 
 
 # ---- content check rules: their own module ------------------------------------------------------
-from .check_models import ContentRule, LinkCheck  # noqa: E402, F401
+from .check_models import ContentRule, InspectionReport, LinkCheck  # noqa: E402, F401
 
 # ---- search index: its own model, in its own module --------------------------------
 from .search_models import SearchEntry  # noqa: E402, F401

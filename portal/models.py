@@ -26,6 +26,18 @@ class SiteProfile(models.Model):
     address = models.CharField("联系地址", max_length=200, blank=True)
     parent_portal_name = models.CharField("上级门户名称", max_length=100, blank=True)
     parent_portal_url = models.CharField("上级门户网址", max_length=200, blank=True)
+    conac_url = models.CharField(
+        "党政机关网站标识链接",
+        max_length=300,
+        blank=True,
+        help_text="开办单位在党政机关网站标识管理系统取得的标识证书地址（页脚“党政机关”标识链接到这里）",
+    )
+    jiucuo_url = models.CharField(
+        "我为政府网站找错链接",
+        max_length=300,
+        blank=True,
+        help_text="全国政府网站找错平台中本网站的入口地址（含网站标识码）",
+    )
     demo = models.BooleanField("演示数据", default=False, editable=False)
 
     class Meta:

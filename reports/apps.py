@@ -24,4 +24,6 @@ class ReportsConfig(AppConfig):
             guard_publication(instance)
 
         register_labels(AUDIT_LABELS)
+        from . import inspection  # noqa: F401 - registers the annual-report indicator
+
         pre_save.connect(_guard, sender=DisclosureItem, dispatch_uid="reports.guard_publication", weak=False)

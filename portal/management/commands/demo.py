@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 address="云南省保山市龙陵县龙山镇",
                 parent_portal_name="云南省人民政府",
                 parent_portal_url="https://www.yn.gov.cn/",
+                # 党政机关网站标识 left empty on purpose: the self-inspection shows what is missing.
+                jiucuo_url="https://zfwzgl.www.gov.cn/exposure/jiucuo.html?site_code=5305230001",
                 demo=True,
             )
             demo = load_core(Demo())
