@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.test import override_settings
+from django.test.utils import isolate_apps
 
 from portal import crypto
+from portal.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST1 = "test1:dGVzdC1rZXktb25lLS0tLS0tLS0tLS0tLS0tLS0tLS0="
@@ -181,3 +184,19 @@ def test_a_malformed_ring_stops_the_start_and_the_checks():
     assert started.returncode != 0 and "应为32字节" in started.stderr
     checked = _production(["manage.py", "check"], FIELD_ENCRYPTION_KEYS="k1:tooshort")
     assert checked.returncode != 0 and "portal.E003" in checked.stderr
+
+
+@isolate_apps("portal")
+def test_encrypted_fields_cannot_be_unique_or_indexed_and_indexes_need_their_source():
+    class Contact(models.Model):
+        phone = EncryptedCharField(max_length=30, unique=True)
+        email = EncryptedEmailField(db_index=True)
+        phone_key = BlindIndexField(source="telephone", normalizer="phone")
+
+        class Meta:
+            app_label = "portal"
+
+    errors = {(e.obj.name, e.id) for e in Contact.check()}
+    assert {("phone", "portal.E101"), ("email", "portal.E101"), ("phone_key", "portal.E102")} <= errors
+    with pytest.raises(ValueError, match="unknown normalizer"):
+        BlindIndexField(source="phone", normalizer="soundex")
