@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from django.utils import timezone
 from portal.access import OrganizationScopedAdmin, is_site_admin, user_organizations
 from portal.admin import warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
+from portal.fields import protected_lookup
+from portal.models import Membership
 
 from . import deadlines, handling
 from . import forms as action_forms
@@ -217,6 +220,9 @@ class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdm
     ]
     list_filter = [DeadlineFilter, "status", "organization", "channel", "applicant_type", "outcome"]
     search_fields = ["tracking_code", "applicant_name", "info_title", "info_document_number"]
+    search_help_text = (
+        "按查询码、申请人、所需信息或文号搜索；证件号码和联系电话须输入完整号码（精确查找，仅本机关人员）。"
+    )
     list_select_related = ["organization"]
     date_hierarchy = "received_date"
     inlines = [ClockEventInline, ReplyAttachmentInline]
@@ -290,6 +296,26 @@ class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("events")
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Encrypted fields and their blind indexes are never filters from the URL: a
+        # ?id_number__startswith=… probe would reveal what the masking hides (portal/fields.py).
+        if protected_lookup(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_results(self, request, queryset, search_term):
+        """The usual search, plus an exact identity number or phone number through the blind
+        indexes — only in the organizations whose staff the user is (they see those details)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = queryset.filter(
+                Q(identity_key__match=term) | Q(phone_key__match=term),
+                organization__in=Membership.objects.filter(user=request.user).values("organization"),
+            )
+            results = results | exact
+        return results, may_have_duplicates
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "handler":

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from portal.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
 from portal.models import Organization
 from portal.uploads import random_name
 
@@ -50,13 +51,15 @@ class Application(models.Model):
     channel = models.CharField("申请渠道", max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     applicant_type = models.CharField("申请人类型", max_length=20, choices=ApplicantType.choices)
     applicant_name = models.CharField("姓名或名称", max_length=100)
-    # Identity and contact details: shown only to the handling staff of this organization.
+    # Identity and contact details: shown only to the handling staff of this organization, and
+    # encrypted at rest (个人信息保护法第五十一条; portal/fields.py). The name, the 证件类型 and the
+    # 邮政编码 stay readable: staff search by name, and the others identify no one.
     id_type = models.CharField("证件类型", max_length=30, blank=True, choices=ID_TYPES)
-    id_number = models.CharField("证件号码", max_length=64, blank=True)
-    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
-    email = models.EmailField("电子邮箱", blank=True)
-    address = models.CharField("通信地址", max_length=200, blank=True)
+    id_number = EncryptedCharField("证件号码", max_length=64, blank=True)
+    legal_representative = EncryptedCharField("法定代表人", max_length=50, blank=True)
+    phone = EncryptedCharField("联系电话", max_length=30, blank=True)
+    email = EncryptedEmailField("电子邮箱", blank=True)
+    address = EncryptedCharField("通信地址", max_length=200, blank=True)
     postcode = models.CharField("邮政编码", max_length=6, blank=True)
     info_title = models.CharField("所需信息名称", max_length=300)
     info_document_number = models.CharField("文号", max_length=100, blank=True)
@@ -64,16 +67,19 @@ class Application(models.Model):
     form_preference = models.CharField("信息形式", max_length=10, blank=True, choices=FORMS)
     delivery = models.CharField("获取方式", max_length=10, blank=True, choices=DELIVERIES)
     # ---- handling details ----
-    work_unit = models.CharField("工作单位", max_length=100, blank=True)
-    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    work_unit = EncryptedCharField("工作单位", max_length=100, blank=True)
+    contact_person = EncryptedCharField("联系人", max_length=50, blank=True)
     purpose = models.TextField("用途（选填）", blank=True)
-    identity_key = models.CharField(
+    # Blind indexes (keyed HMAC, portal/crypto.py): the per-applicant limit and staff search by an
+    # exact number find rows without decrypting any.
+    identity_key = BlindIndexField(
         "身份摘要",
-        max_length=64,
-        blank=True,
-        editable=False,
-        db_index=True,
-        help_text="证件号码的HMAC摘要，用于按申请人限流，不可还原",
+        source="id_number",
+        normalizer="identity",
+        help_text="证件号码的带密钥摘要（盲索引），用于按申请人限流和精确查找，不可还原",
+    )
+    phone_key = BlindIndexField(
+        "电话摘要", source="phone", normalizer="phone", help_text="联系电话的带密钥摘要（盲索引），用于精确查找"
     )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True, editable=False)
 

@@ -1,8 +1,9 @@
 """Abuse protection without CAPTCHAs (适老化 W9): attempts counted in the database.
 
 The database is shared by every app server, so the limits hold behind a load balancer without a
-shared atomic cache (which django-ratelimit would need). Keys are HMAC digests of the IP address,
-identity number or 查询码: nothing here identifies a person in the clear.
+shared atomic cache (which django-ratelimit would need). Keys are HMAC digests of the IP address
+and the 查询码, and the blind index of the identity number (portal/crypto.py): nothing here
+identifies a person in the clear.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.audit import client_ip
+from portal.crypto import blind_index
 
 from .models import ThrottleHit, ThrottleKey
 
@@ -42,9 +44,9 @@ def digest(value: str) -> str:
 
 
 def identity_key(id_number: str) -> str:
-    """The applicant's identity as a digest (for the per-applicant limit); '' without a number."""
-    number = (id_number or "").strip().upper()
-    return digest("id:" + number) if number else ""
+    """The applicant's identity for the per-applicant limit: the blind index stored beside the
+    encrypted number (Application.identity_key); '' without a number."""
+    return blind_index(id_number, "identity")
 
 
 def client_key(request) -> str:

@@ -13,3 +13,28 @@ def secret_key_set(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def field_encryption_keys_set(app_configs, **kwargs):
+    if not getattr(settings, "FIELD_ENCRYPTION_KEYS", ""):
+        return [
+            Error(
+                "FIELD_ENCRYPTION_KEYS 未设置：申请人的证件号码和联系方式无法加密保存。",
+                hint="用 `python manage.py generate_encryption_key` 生成密钥，通过环境变量提供"
+                "（README“个人信息加密存储”）。",
+                id="portal.E002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def field_encryption_keys_valid(app_configs, **kwargs):
+    from .crypto import KeyConfigurationError, keyring
+
+    try:
+        keyring()
+    except KeyConfigurationError as error:
+        return [Error(str(error), id="portal.E003")]
+    return []

@@ -24,6 +24,13 @@ SECRET_KEY_MISSING = not SECRET_KEY
 if SECRET_KEY_MISSING:
     SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-" + "0" * 20
 
+# Keys of the encrypted personal fields (portal/crypto.py, README “个人信息加密存储”): newest first,
+# never in the database or git. Without them nothing personal can be saved or read; the WSGI
+# application refuses to start (portal/wsgi.py) and `check --deploy` reports it. `./dev demo`
+# writes a local key into `.env`; the tests have their own (portal/settings_test.py).
+FIELD_ENCRYPTION_KEYS = env.str("FIELD_ENCRYPTION_KEYS", default="")
+FIELD_ENCRYPTION_ALGORITHM = env.str("FIELD_ENCRYPTION_ALGORITHM", default="aes-256-gcm")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -7,6 +7,12 @@ os.environ.setdefault("PORTAL_TESTING", "1")
 from .settings import *  # noqa: E402,F403
 from .settings import BASE_DIR  # noqa: E402
 
+# A fixed ring of two keys (newest first), so rotation can be tested; never used outside tests.
+FIELD_ENCRYPTION_KEYS = (
+    "test2:dGVzdC1rZXktdHdvLS0tLS0tLS0tLS0tLS0tLS0tLS0=,test1:dGVzdC1rZXktb25lLS0tLS0tLS0tLS0tLS0tLS0tLS0="
+)
+FIELD_ENCRYPTION_ALGORITHM = "aes-256-gcm"
+
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -9,6 +9,8 @@ from django.core.management import CommandError, call_command
 from disclosures.models import DisclosureItem
 
 ROOT = Path(__file__).resolve().parents[2]
+# The README's production lines set a key ring (README “个人信息加密存储”).
+PRODUCTION_KEYS = "k2026:dGVzdC1rZXktb25lLS0tLS0tLS0tLS0tLS0tLS0tLS0="
 
 
 @pytest.fixture
@@ -73,7 +75,12 @@ def check_deploy(**extra):
         for k, v in os.environ.items()
         if k not in ("DEBUG", "PORTAL_TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
-    env.update(SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-0123456789!", DEBUG="0", **extra)
+    env.update(
+        SECRET_KEY="x" * 20 + "production-secret-key-for-the-check-0123456789!",
+        DEBUG="0",
+        FIELD_ENCRYPTION_KEYS=PRODUCTION_KEYS,
+        **extra,
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -101,6 +108,7 @@ def test_production_settings_pass_check_deploy():
         ALLOWED_HOSTS="www.longling.gov.cn",
         DEBUG="0",
         SECURE_HSTS_PRELOAD="1",
+        FIELD_ENCRYPTION_KEYS=PRODUCTION_KEYS,
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
