@@ -1,6 +1,6 @@
 """Staff side of 依申请公开 in the Django admin.
 
-Applications are scoped to the user's organizations (disclosures.models.Membership). The
+Applications are scoped to the user's organizations (portal.models.Membership). The
 applicant's identity number and contact details are shown only to staff of the organization
 that handles the application; anyone else allowed to look (a site administrator who is not a
 member) sees them masked. Status, outcome and dates never change through the form: each action
