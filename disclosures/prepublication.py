@@ -64,6 +64,14 @@ register(
 )
 
 
+def check_named(name: str) -> Check:
+    return next(check for check in CHECKS if check.name == name)
+
+
+def findings_of_check(obj, name: str) -> list:
+    return check_named(name).run(obj)
+
+
 def findings(obj) -> dict[str, list]:
     """Every check's findings on `obj` (an item or a revision), by check name."""
     return {check.name: check.run(obj) for check in CHECKS}

@@ -8,12 +8,13 @@ import csv
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
+from portal.files import download
 from portal.models import Organization
 from portal.paging import paginate
 from portal.spreadsheets import safe_cell
@@ -198,15 +199,7 @@ def attachment_download(request, item_pk: int, pk: int):
     if attachments_closed(item):
         raise Http404("附件不可下载")
     attachment = get_object_or_404(Attachment, item=item, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("附件文件不存在") from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(attachment.file, attachment.original_name, attachment.content_type, private=False)
 
 
 @require_GET
@@ -229,19 +222,7 @@ def stored_attachment(request, path: str):
         raise Http404("附件不存在")
     user = request.user
     if user.is_authenticated and user.is_staff and (is_site_admin(user) or is_member(user, item.organization)):
-        try:
-            handle = found.file.open("rb")
-        except (FileNotFoundError, OSError):
-            raise Http404("附件文件不存在") from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=found.original_name,
-            content_type=found.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download(found.file, found.original_name, found.content_type)
     if isinstance(found, Attachment) and item.is_public and not attachments_closed(item):
         from django.shortcuts import redirect
 

@@ -481,18 +481,17 @@ def return_item(obj, user, *, reason: str, request=None):
     return obj
 
 
-def override_pii(obj, user, *, reason: str, request=None):
-    """领导放行: a leader who did not write the content lets it through despite findings, with a
-    written reason. The findings (masked) go into the audit record; the raw values never do."""
-    from . import pii
-
-    reason = _reason(reason, "放行隐私检查")
+def _override(obj, user, step: str, check: str, reason: str, request=None):
+    """领导放行: a leader who did not write the content lets one pre-publication check's findings
+    through, with a written reason kept on the item (the check's override field). The findings go
+    into the audit record, masked; the raw values never do."""
+    reason = _reason(reason, dict((t.name, t.label) for t in ITEM_TRANSITIONS)[step])
     f = flow_of(obj)
     with transaction.atomic():
         obj = f.lock(obj)
-        t = f.require(user, "pii_override", obj)
-        found = pii.scan_item(obj)
-        obj.pii_override_reason = reason
+        t = f.require(user, step, obj)
+        found = prepublication.findings_of_check(obj, check)
+        setattr(obj, prepublication.check_named(check).override_field, reason)
         f.move(
             obj,
             t,
@@ -502,29 +501,16 @@ def override_pii(obj, user, *, reason: str, request=None):
             data={"findings": [str(x) for x in found[:100]], "count": len(found)},
         )
     return obj
+
+
+def override_pii(obj, user, *, reason: str, request=None):
+    """放行隐私检查 (e.g. a 惩戒公示 that the law requires to name people)."""
+    return _override(obj, user, "pii_override", "pii", reason, request)
 
 
 def override_content(obj, user, *, reason: str, request=None):
-    """领导放行 of the content findings (错别字, 规范表述, 领导信息) with a written reason; 敏感词 cannot
-    be let through. The findings go into the audit record."""
-    from . import content_checks
-
-    reason = _reason(reason, "放行内容检查")
-    f = flow_of(obj)
-    with transaction.atomic():
-        obj = f.lock(obj)
-        t = f.require(user, "content_override", obj)
-        found = content_checks.scan_item(obj)
-        obj.content_override_reason = reason
-        f.move(
-            obj,
-            t,
-            user,
-            reason=reason,
-            request=request,
-            data={"findings": [str(x) for x in found[:100]], "count": len(found)},
-        )
-    return obj
+    """放行内容检查 (错别字, 规范表述, 领导信息); 敏感词 cannot be let through."""
+    return _override(obj, user, "content_override", "content", reason, request)
 
 
 def mask_pii(obj, user, *, request=None) -> tuple[int, list[str]]:

@@ -8,10 +8,12 @@ Public pages never show identity numbers or contact details.
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.files import download
 
 from . import deadlines, handling, throttle
 from .forms import ApplicationForm, RequestContentForm, TrackForm
@@ -169,15 +171,7 @@ def attachment(request, pk: int):
         or item.application.status != Application.Status.ANSWERED
     ):
         raise Http404("文件不存在")
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
-        content_type=item.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(item.file, item.original_name, item.content_type)
 
 
 @require_http_methods(["GET", "HEAD"])
@@ -190,12 +184,4 @@ def stored_reply_file(request, path: str):
     user = request.user
     if item is None or not (user.is_authenticated and user.is_staff and is_member(user, item.application.organization)):
         raise Http404("文件不存在")
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name or item.file.name.rsplit("/", 1)[-1],
-        content_type=item.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(item.file, item.original_name, item.content_type)
