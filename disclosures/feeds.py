@@ -1,6 +1,11 @@
+"""Atom and RSS feeds of published items: site-wide and per catalogue node. Dates are Beijing time
+(an item published at 00:51 is dated that day, not the previous one); entry ids are the item's
+permanent URL, as Atom and RSS expect of an id (the 索引号 is not a URI)."""
+
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from portal.models import SiteProfile
@@ -27,19 +32,17 @@ class LatestItemsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary or f"{item.organization.name} 发布于 {item.published_at:%Y-%m-%d}"
+        when = timezone.localtime(item.published_at)
+        return item.summary or f"{item.organization.name} 发布于 {when:%Y-%m-%d}（索引号 {item.index_number}）"
 
     def item_pubdate(self, item):
-        return item.published_at
+        return timezone.localtime(item.published_at)
 
     def item_updateddate(self, item):
-        return item.published_at
+        return timezone.localtime(item.published_at)
 
     def item_author_name(self, item):
         return item.organization.name
-
-    def item_guid(self, item):
-        return item.index_number
 
 
 class LatestItemsRssFeed(LatestItemsFeed):

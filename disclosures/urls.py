@@ -20,6 +20,7 @@ urlpatterns = [
     path("sitemap/", views.site_map, name="site_map"),
     path("api/items.json", views.api_items_json, name="api_json"),
     path("api/items.csv", views.api_items_csv, name="api_csv"),
+    path("feeds/", views.feeds_index, name="feeds"),
     path("feeds/latest/", feeds.LatestItemsFeed(), name="feed_latest"),
     path("feeds/latest/rss/", feeds.LatestItemsRssFeed(), name="feed_latest_rss"),
     path("feeds/catalog/<path:path>/", feeds.CategoryFeed(), name="feed_category"),

@@ -248,13 +248,28 @@ def guide(request, slug: str | None = None):
             "categories": top,
             "reading_points": [line for line in current.reading_points.splitlines() if line.strip()],
             "leaders": list(current.leaders.filter(current=True)),
+            "index_example": _index_example(current),
         },
     )
+
+
+def _index_example(organization) -> dict:
+    """An example 索引号 in the organization's own form, and the rule in words (no query)."""
+    from portal.index_templates import describe
+
+    example, words = describe(organization.index_template, organization.code, timezone.localdate(), 1)
+    return {"number": example, "words": words}
 
 
 @require_safe
 def site_map(request):
     return render(request, "disclosures/site_map.html", {"categories": list(Category.objects.order_by("path"))})
+
+
+@require_safe
+def feeds_index(request):
+    """订阅更新: what a feed is, and every feed of the site (the footer's 订阅 link leads here)."""
+    return render(request, "disclosures/feeds.html", {"categories": list(Category.objects.order_by("path"))})
 
 
 # ---- open data ----------------------------------------------------------------------------

@@ -55,3 +55,34 @@ def render(template: str, code: str, day: datetime.date, seq: int) -> str:
         day=f"{day.day:02d}",
         seq=seq,
     )
+
+
+FIELD_WORDS = {
+    "code": "组织机构代码（去掉“-”）",
+    "code_raw": "组织机构代码",
+    "year": "4位年份",
+    "month": "2位月份",
+    "mmdd": "4位月日",
+    "day": "2位日期",
+}
+PERIOD_WORDS = {"day": "每天", "month": "每月", "year": "每年"}
+
+
+def describe(template: str, code: str, day: datetime.date, seq: int = 1) -> tuple[str, str]:
+    """(an example number, the rule in words) for citizens: the 指南 shows these, never the template
+    syntax itself."""
+    parts = []
+    fields = template_fields(template)
+    period = "day" if fields & {"mmdd", "day"} else "month" if "month" in fields else "year"
+    for literal, name, spec, _ in string.Formatter().parse(template):
+        if literal:
+            parts.append(f"“{literal}”")
+        if not name:
+            continue
+        if name == "seq":
+            digits = "".join(ch for ch in (spec or "") if ch.isdigit()).lstrip("0") or ""
+            width = f"{digits}位" if digits else ""
+            parts.append(f"{width}流水号（{PERIOD_WORDS[period]}从1起编）")
+        else:
+            parts.append(FIELD_WORDS.get(name, name))
+    return render(template, code, day, seq), "依次由" + "、".join(parts) + "组成"

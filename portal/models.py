@@ -171,6 +171,7 @@ class Organization(models.Model):
     reading_points = models.TextField("线下查阅点", blank=True, help_text="每行一个（条例第二十五条）")
     functions = models.TextField("机关职能", blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True, null=True)  # the 指南's 更新日期
 
     class Meta:
         db_table = "disclosures_organization"  # the table predates the move into the core app
