@@ -23,7 +23,10 @@ KIND_CHOICES = [("natural", "自然人"), ("legal", "法人或其他组织")]
 
 class ApplicationForm(forms.Form):
     """The online form. Error messages are Chinese; identity documents are checked by checksum.
-    `website` is a honeypot: hidden from people (and screen readers), filled in by bots."""
+    `website` is a honeypot: hidden from people (and screen readers), filled in by bots. Required
+    fields say so in their label (not by colour or an asterisk alone)."""
+
+    required_css_class = "required"
 
     organization = forms.ModelChoiceField(
         Organization.objects.all(),
@@ -98,6 +101,11 @@ class ApplicationForm(forms.Form):
         self.fields["website"].widget.attrs.update({"tabindex": "-1"})
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
         self.fields["postcode"].widget.attrs["inputmode"] = "numeric"
+        for name, field in self.fields.items():
+            if field.required and name != "website":
+                field.label = f"{field.label}（必填）"
+        for name in ("org_subtype", "legal_representative"):  # required when 法人或其他组织 (clean)
+            self.fields[name].label = f"{self.fields[name].label}（法人必填）"
         organizations = list(self.fields["organization"].queryset)
         if len(organizations) == 1:
             self.fields["organization"].initial = organizations[0].pk

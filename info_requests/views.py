@@ -185,3 +185,23 @@ def stored_reply_file(request, path: str):
     if item is None or not (user.is_authenticated and user.is_staff and is_member(user, item.application.organization)):
         raise Http404("文件不存在")
     return download(item.file, item.original_name, item.content_type)
+
+
+@require_http_methods(["GET", "HEAD"])
+def paper_form(request):
+    """The printable paper 申请表 (Word), with every organization's address for posting it."""
+    from django.http import HttpResponse
+
+    from portal.models import Organization
+
+    from . import paper_form as paper
+
+    response = HttpResponse(
+        paper.build(Organization.objects.order_by("order", "id")),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    from urllib.parse import quote
+
+    name = quote("政府信息公开申请表.docx")
+    response["Content-Disposition"] = f"attachment; filename=\"shenqingbiao.docx\"; filename*=UTF-8''{name}"
+    return response

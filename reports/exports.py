@@ -16,6 +16,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 from portal.spreadsheets import safe_cell
+from portal.wordfiles import east_asian
 
 from .layout import APPLICANT_COLUMNS, LEGAL_PERSON_GROUP, RESULT_COLUMNS, TABLE3_CORNER, TABLE4_GROUPS
 from .narrative import fee_text
@@ -23,7 +24,6 @@ from .narrative import fee_text
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
 
 
 @dataclass
@@ -167,20 +167,6 @@ def html_blocks(html: str) -> list[tuple[str, str]]:
 # ---- Word -----------------------------------------------------------------------------------
 
 
-def _east_asian(run_or_style, name: str, latin: str = LATIN_FONT) -> None:
-    from docx.oxml.ns import qn
-
-    run_or_style.font.name = latin
-    rpr = run_or_style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for slot in ("w:ascii", "w:hAnsi"):
-        fonts.set(qn(slot), latin)
-    fonts.set(qn("w:eastAsia"), name)
-
-
 def _paragraph(
     doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False, align=None, indent: bool = True
 ):
@@ -194,7 +180,7 @@ def _paragraph(
     run = p.add_run(text)
     run.font.size = Pt(size)
     run.bold = bold
-    _east_asian(run, font)
+    east_asian(run, font)
     return p
 
 
@@ -213,7 +199,7 @@ def _docx_table(doc, grid: Grid):
         run = paragraph.add_run(text)
         run.font.size = Pt(9)
         run.bold = cell.header and cell.row < 3 and grid.cols != 4
-        _east_asian(run, BODY_FONT)
+        east_asian(run, BODY_FONT)
         if not cell.header:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         elif cell.colspan > 1 or cell.rowspan > 1 and cell.row < 3:
@@ -234,7 +220,7 @@ def to_docx(title: str, data: dict, view: dict) -> bytes:
     section.left_margin = section.right_margin = Mm(20)
     for style_name in ("Normal", "Table Grid"):
         style = doc.styles[style_name]
-        _east_asian(style, BODY_FONT)
+        east_asian(style, BODY_FONT)
     doc.styles["Normal"].font.size = Pt(16)
     doc.core_properties.title = title
     _paragraph(doc, title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)

@@ -23,7 +23,7 @@ def test_citizen_applies_gets_a_tracking_code_and_tracks_it(page, site):
     page.get_by_label("自然人", exact=True).check()
     page.get_by_label("姓名或名称").fill("王某某")
     page.get_by_label("证件号码或统一社会信用代码").fill("110105194912310021")  # wrong check digit
-    page.get_by_label("联系电话", exact=True).fill("13908751234")
+    page.get_by_label("联系电话（必填）", exact=True).fill("13908751234")
     page.get_by_label("所需信息的名称").fill("2025年低保资金发放情况")
     page.get_by_label("网上查看").check()
     page.get_by_role("button", name="提交申请").click()
@@ -47,3 +47,18 @@ def test_citizen_applies_gets_a_tracking_code_and_tracks_it(page, site):
     assert page.locator(".status").inner_text() == "待确认收到"
     assert "2025年低保资金发放情况" in page.content()
     assert page.get_by_role("button", name="撤回申请").is_visible()
+
+
+def test_only_the_chosen_applicant_types_fields_show_and_all_show_without_javascript(page, site, browser):
+    page.goto(site.url + "/apply/")
+    page.get_by_label("自然人", exact=True).check()
+    assert page.get_by_label("工作单位（选填）").is_visible()
+    assert not page.get_by_label("法定代表人（法人必填）").is_visible()
+    page.get_by_label("法人或其他组织", exact=True).check()
+    assert page.get_by_label("法定代表人（法人必填）").is_visible()
+    assert not page.get_by_label("工作单位（选填）").is_visible()
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(site.url + "/apply/")
+    assert plain.get_by_label("工作单位（选填）").is_visible() and plain.get_by_label("法定代表人（法人必填）").is_visible()
+    context.close()
