@@ -60,5 +60,8 @@ def test_only_the_chosen_applicant_types_fields_show_and_all_show_without_javasc
     context = browser.new_context(java_script_enabled=False)
     plain = context.new_page()
     plain.goto(site.url + "/apply/")
-    assert plain.get_by_label("工作单位（选填）").is_visible() and plain.get_by_label("法定代表人（法人必填）").is_visible()
+    assert (
+        plain.get_by_label("工作单位（选填）").is_visible()
+        and plain.get_by_label("法定代表人（法人必填）").is_visible()
+    )
     context.close()

@@ -28,9 +28,11 @@ def test_the_paper_form_downloads_as_word_with_the_fields(client, build, site_pr
     import docx
 
     response = client.get("/apply/form.docx")
-    assert response.status_code == 200 and "申请表" in response["Content-Disposition"] or "shenqingbiao" in response[
-        "Content-Disposition"
-    ]
+    assert (
+        response.status_code == 200
+        and "申请表" in response["Content-Disposition"]
+        or "shenqingbiao" in response["Content-Disposition"]
+    )
     text = "\n".join(
         [p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs]
         + [c.text for t in docx.Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells]
