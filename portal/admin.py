@@ -1,8 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 
+from . import security
 from .access import SiteAdminOnly, is_site_admin, user_organizations
 from .audit import action_label
-from .models import AuditEntry, CalendarDay, CalendarYear, Leader, Membership, Organization, SiteProfile
+from .models import (
+    AuditEntry,
+    Authenticator,
+    CalendarDay,
+    CalendarYear,
+    Leader,
+    LoginAttempt,
+    Membership,
+    Organization,
+    SiteProfile,
+    TwoFactorPolicy,
+)
 from .workcalendar import uncovered_years
 
 
@@ -125,8 +139,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return obj.reason[:80]
 
     def get_queryset(self, request):
-        from django.db.models import Q
-
         qs = super().get_queryset(request)
         if is_site_admin(request.user):
             return qs
@@ -193,3 +205,201 @@ class MembershipAdmin(SiteAdminOnly, admin.ModelAdmin):
         if is_site_admin(request.user):
             return qs
         return qs.filter(organization__in=user_organizations(request.user))
+
+
+# ---- staff login security (portal/security.py) ---------------------------------------------------
+
+
+class TwoFactorPolicyForm(forms.ModelForm):
+    required_roles = forms.MultipleChoiceField(
+        label="必须使用两步验证的角色",
+        choices=Membership.Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="担任所选角色之一的用户（超级用户按管理员计），登录时必须在密码之外输入身份验证器的动态验证码；"
+        "尚未设置的，在下次登录时先设置。未选的角色中，已自行启用两步验证的用户也要输入验证码。",
+    )
+
+    class Meta:
+        model = TwoFactorPolicy
+        fields = ["required_roles"]
+
+
+@admin.register(TwoFactorPolicy)
+class TwoFactorPolicyAdmin(admin.ModelAdmin):
+    """One row, changed by site administrators only; every change is audited."""
+
+    form = TwoFactorPolicyForm
+    list_display = ["__str__", "roles", "enforced", "updated_at"]
+    readonly_fields = ["enforced"]
+    fields = ["required_roles", "enforced"]
+
+    @admin.display(description="必须使用两步验证的角色")
+    def roles(self, obj):
+        return security.role_names(obj.required_roles)
+
+    @admin.display(description="部署时强制的角色（不能在此取消）")
+    def enforced(self, obj=None):
+        return security.role_names(security.enforced_roles())
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+    def has_add_permission(self, request):
+        return is_site_admin(request.user) and not TwoFactorPolicy.objects.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        row = security.set_required_roles(request.user, form.cleaned_data["required_roles"], request=request)
+        obj.pk = row.pk
+
+
+class LockedFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "锁定中"), ("no", "未锁定")]
+
+    def queryset(self, request, queryset):
+        from django.conf import settings
+        from django.utils import timezone
+
+        locked = Q(failures_since_start__gte=settings.AXES_FAILURE_LIMIT) & Q(
+            attempt_time__gt=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        if self.value() == "yes":
+            return queryset.filter(locked)
+        if self.value() == "no":
+            return queryset.exclude(locked)
+        return queryset
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(admin.ModelAdmin):
+    """Failed logins per username and address (django-axes), for site administrators; 解除锁定 is
+    the only change and is audited."""
+
+    list_display = ["user_name", "address", "failures", "last_attempt", "status"]
+    list_filter = [LockedFilter]
+    search_fields = ["username", "ip_address"]
+    fields = readonly_fields = ["user_name", "address", "failures", "last_attempt", "status", "agent"]
+    actions = ["unlock"]
+    ordering = ["-attempt_time"]
+
+    @admin.display(description="用户名", ordering="username")
+    def user_name(self, obj):
+        return obj.username
+
+    @admin.display(description="地址", ordering="ip_address")
+    def address(self, obj):
+        return obj.ip_address
+
+    @admin.display(description="连续失败次数", ordering="failures_since_start")
+    def failures(self, obj):
+        return obj.failures_since_start
+
+    @admin.display(description="最近一次失败", ordering="attempt_time")
+    def last_attempt(self, obj):
+        return obj.attempt_time
+
+    @admin.display(description="浏览器")
+    def agent(self, obj):
+        return obj.user_agent
+
+    @admin.display(description="锁定")
+    def status(self, obj):
+        from django.conf import settings
+        from django.utils import timezone
+
+        if obj.failures_since_start < settings.AXES_FAILURE_LIMIT:
+            return "未锁定"
+        until = security.locked_until(obj.username, obj.ip_address)
+        return f"锁定至 {until:%Y-%m-%d %H:%M}" if until > timezone.now() else "已到期"
+
+    @admin.action(description="解除锁定（清除所选的失败记录）")
+    def unlock(self, request, queryset):
+        pairs = sorted(set(queryset.values_list("username", "ip_address")), key=lambda p: (p[0] or "", p[1] or ""))
+        for username, ip_address in pairs:
+            security.unlock(actor=request.user, username=username, ip_address=ip_address, request=request)
+        self.message_user(request, f"已解除 {len(pairs)} 个账户（按用户名和地址）的登录锁定。", messages.SUCCESS)
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Staff members' TOTP authenticators (never their secrets), for site administrators; a lost
+    phone is handled by 重置两步验证, which is audited."""
+
+    list_display = ["owner", "device_name", "state", "created", "last_used"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    fields = readonly_fields = ["owner", "device_name", "state", "created", "last_used"]
+    actions = ["reset"]
+
+    @admin.display(description="用户", ordering="user__username")
+    def owner(self, obj):
+        return obj.user.get_full_name() or obj.user.get_username()
+
+    @admin.display(description="名称")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description="状态", ordering="confirmed")
+    def state(self, obj):
+        return "已启用" if obj.confirmed else "设置中（未确认）"
+
+    @admin.display(description="设置时间", ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description="最近使用", ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at
+
+    @admin.action(description="重置两步验证（删除设备，用户下次登录时重新设置）")
+    def reset(self, request, queryset):
+        users = {device.user for device in queryset.select_related("user")}
+        for user in sorted(users, key=lambda u: u.pk):
+            security.reset_authenticators(request.user, user, request=request)
+        self.message_user(request, f"已重置 {len(users)} 个用户的两步验证。", messages.SUCCESS)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_module_permission(self, request):
+        return is_site_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_site_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class PortalConfig(AppConfig):
@@ -7,9 +8,31 @@ class PortalConfig(AppConfig):
     verbose_name = "网站设置"
 
     def ready(self):
-        from django.contrib.auth.signals import user_login_failed
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import checks  # noqa: F401
+        from . import checks, security  # noqa: F401 (system checks)
         from .audit import record_login_failure
 
         user_login_failed.connect(record_login_failure, dispatch_uid="portal.audit.login_failed")
+        user_logged_in.connect(security.record_login, dispatch_uid="portal.security.logged_in")
+        user_logged_out.connect(security.record_logout, dispatch_uid="portal.security.logged_out")
+        user_locked_out.connect(security.record_lockout, dispatch_uid="portal.security.locked_out")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the portal's admin site (portal/admin_site.py: the staff login)."""
+
+    default = False  # named explicitly in INSTALLED_APPS; "portal" itself is PortalConfig
+
+    default_site = "portal.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        from django.contrib import admin
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # django-otp's own device admin is in English and shows secrets; portal/admin.py lists
+        # authenticators in Chinese with an audited reset instead.
+        if admin.site.is_registered(TOTPDevice):
+            admin.site.unregister(TOTPDevice)

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+
+from django.conf import settings
 
 from .models import AuditEntry
 
 
 def client_ip(request) -> str | None:
+    """The client's address — the one answer for the audit log, the login lockout and the public
+    forms' rate limits, so they always agree.
+
+    Without proxies (`TRUSTED_PROXY_COUNT` = 0, the default) it is REMOTE_ADDR and X-Forwarded-For
+    is ignored: anyone can write that header. Behind N reverse proxies of our own, each appends the
+    address it received the request from, so the Nth address from the right is the one the outermost
+    proxy saw; whatever a client wrote itself stands further left and is never used. A header with
+    fewer addresses than proxies, or a value that is not an address, falls back to REMOTE_ADDR.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
+    if proxies > 0:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            try:
+                return str(ipaddress.ip_address(hops[-proxies]))
+            except ValueError:
+                pass
+    return remote
 
 
 def record(
@@ -57,7 +78,19 @@ def register_labels(labels: dict[str, str]) -> None:
     ACTION_LABELS.update(labels)
 
 
-register_labels({"auth.login_failed": "登录失败"})
+register_labels(
+    {
+        # Staff login (portal/security.py)
+        "auth.logged_in": "登录成功",
+        "auth.logged_out": "退出登录",
+        "auth.login_failed": "登录失败",
+        "auth.locked_out": "账户锁定",
+        "auth.unlocked": "解除锁定",
+        "auth.two_factor_enabled": "启用两步验证",
+        "auth.two_factor_reset": "重置两步验证",
+        "auth.two_factor_policy": "修改两步验证要求",
+    }
+)
 
 
 def action_label(code: str) -> str:
@@ -66,6 +99,11 @@ def action_label(code: str) -> str:
 
 def record_login_failure(sender, credentials, request=None, **kwargs) -> None:
     """`user_login_failed` receiver: who tried which username from where. Django already strips
-    passwords from `credentials`; we keep only the username anyway."""
+    passwords from `credentials`; we keep only the username anyway. A wrong one-time code of the
+    two-factor step is sent as the same signal (`factor="totp"`, portal/security.py)."""
     username = str(credentials.get("username", ""))[:150]
-    record("auth.login_failed", reason=f"用户名：{username}", request=request, data={"username": username})
+    if kwargs.get("factor") == "totp":
+        reason, data = f"用户名：{username}（动态验证码错误）", {"username": username, "factor": "totp"}
+    else:
+        reason, data = f"用户名：{username}", {"username": username}
+    record("auth.login_failed", reason=reason, request=request, data=data)

@@ -2,10 +2,12 @@
 (footer, 网站标识), the work calendar and the audit log. Feature apps build on these; nothing here
 knows about them."""
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .index_templates import validate_template
 
@@ -235,3 +237,40 @@ class Leader(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.name}"
+
+
+# ---- staff login security (portal/security.py) ---------------------------------------------------
+
+
+class TwoFactorPolicy(models.Model):
+    """One row: the roles whose users must log in with a second factor (TOTP). Roles named in the
+    TWO_FACTOR_REQUIRED_ROLES setting are required as well and cannot be lifted here."""
+
+    required_roles = models.JSONField("必须使用两步验证的角色", default=list, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "两步验证要求"
+        verbose_name_plural = "两步验证要求"
+
+    def __str__(self) -> str:
+        return "两步验证要求"
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' record of failed logins per username and address, shown in Chinese with an
+    audited 解除锁定 (portal/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败与锁定"
+        verbose_name_plural = "登录失败与锁定"
+
+
+class Authenticator(TOTPDevice):
+    """A staff member's TOTP authenticator (django-otp), listed for administrators to reset."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "两步验证设备"
+        verbose_name_plural = "两步验证设备"
