@@ -19,7 +19,7 @@ from portal.models import Organization
 from portal.paging import paginate
 from portal.spreadsheets import safe_cell
 
-from . import interpretation
+from . import related
 from .filters import ItemFilter, filter_messages
 from .models import Attachment, Category, DisclosureItem, ItemKind
 
@@ -158,7 +158,7 @@ def item_detail(request, pk: int):
             "ancestors": _ancestors(item.category) + [item.category],
             "print_view": bool(request.GET.get("print")),
             "attachments_closed": attachments_closed(item),
-            "policy_links": interpretation.links(item),
+            "related": related.for_item(item),
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("media/editor/<path:path>", views.editor_image, name="editor_image"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("favicon.ico", views.favicon),
     path("", include("disclosures.urls")),
     path("", include("info_requests.urls")),

@@ -66,3 +66,9 @@ def editor_image(request, path):
 @require_GET
 def favicon(request):
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_GET
+def accessibility(request):
+    """无障碍说明: what the site does for readers with disabilities and older readers, and whom to call."""
+    return render(request, "accessibility.html")

@@ -3,5 +3,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("button[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+    var fallback = button.parentElement && button.parentElement.querySelector("[data-print-fallback]");
+    if (fallback) { fallback.hidden = true; }
   });
 });

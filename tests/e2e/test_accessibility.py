@@ -24,7 +24,10 @@ PAGES = [
     "/reports/",
     "/reports/2025/llmzj/",
     "/reports/2025/all/",
+    "/feeds/",
+    "/accessibility/",
 ]
+WIDTHS = [1366, 390]
 MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
 
 
@@ -35,8 +38,9 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
 
     pages = PAGES + [DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url()]
     problems = []
-    for mode in MODES:
-        context = browser.new_context(bypass_csp=True)  # lets the test inject axe; the site keeps its CSP
+    for mode, width in [(m, w) for w in WIDTHS for m in MODES]:
+        # bypass_csp lets the test inject axe; the site keeps its CSP
+        context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
         context.add_cookies([{"name": k, "value": v, "url": live_server.url} for k, v in mode.items()])
         page = context.new_page()
         for path in pages:
@@ -45,7 +49,7 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
             result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", TAGS)
             assert result["passes"], "axe did not run"
             problems += [
-                (mode, path, v["id"], [n["target"] for n in v["nodes"]][:3])
+                (mode, width, path, v["id"], [n["target"] for n in v["nodes"]][:3])
                 for v in result["violations"]
                 if v["impact"] in ("serious", "critical")
             ]

@@ -32,7 +32,8 @@ def test_site_works_without_javascript_and_font_switch(browser, demo_site):
     page.select_option("#id_year", "2026")
     page.get_by_role("button", name="筛选").click()
     assert "year=2026" in page.url
-    page.locator(".display-tools a[href='?fontsize=large']").click()
+    page.locator(".display-tools").get_by_role("link", name="大").click()
+    assert "year=2026" in page.url  # the filters are kept
     assert page.locator("html").get_attribute("data-fontsize") == "large"
     size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main')).fontSize)")
     assert size >= 18
