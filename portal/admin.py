@@ -60,24 +60,38 @@ class CalendarYearAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class AuditOrganizationFilter(admin.SimpleListFilter):
-    title = "机构"
-    parameter_name = "org"
+class _AuditCopyFilter(admin.SimpleListFilter):
+    """Filter on an id the entry keeps a plain copy of (with its name), so the list survives the
+    deletion of what it names."""
+
+    id_field = name_field = ""
 
     def lookups(self, request, model_admin):
         rows = (
             model_admin.get_queryset(request)
-            .exclude(organization_id=None)
-            .values_list("organization_id", "organization_name")
+            .exclude(**{self.id_field: None})
+            .values_list(self.id_field, self.name_field)
             .distinct()
-            .order_by("organization_name")
+            .order_by(self.name_field)
         )
         return [(str(pk), name) for pk, name in rows]
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(organization_id=int(self.value()))
+            return queryset.filter(**{self.id_field: int(self.value())})
         return queryset
+
+
+class AuditOrganizationFilter(_AuditCopyFilter):
+    title = "机构"
+    parameter_name = "org"
+    id_field, name_field = "organization_id", "organization_name"
+
+
+class AuditActorFilter(_AuditCopyFilter):
+    title = "操作人"
+    parameter_name = "actor"
+    id_field, name_field = "actor_id", "actor_name"
 
 
 class AuditActionFilter(admin.SimpleListFilter):
@@ -90,26 +104,6 @@ class AuditActionFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset
-
-
-class AuditActorFilter(admin.SimpleListFilter):
-    title = "操作人"
-    parameter_name = "actor"
-
-    def lookups(self, request, model_admin):
-        rows = (
-            model_admin.get_queryset(request)
-            .exclude(actor_id=None)
-            .values_list("actor_id", "actor_name")
-            .distinct()
-            .order_by("actor_name")
-        )
-        return [(str(pk), name) for pk, name in rows]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(actor_id=int(self.value()))
-        return queryset
 
 
 @admin.register(AuditEntry)
