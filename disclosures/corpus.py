@@ -298,7 +298,7 @@ def _generate(rng, count, batch_size, orgs, org_map, by_kind, leaves, start, spa
             _numbers_for(items, org_map)
             # bulk_create skips save(): the generated bodies are plain <p> paragraphs, within the allow-list.
             DisclosureItem.objects.bulk_create(items, batch_size=500)
-            search._save([search.build_entry(item, attachment_text="") for item in items])
+            search.save_entries([search.build_entry(item, attachment_text="") for item in items])
         created += n
         if bar:
             bar.update(n)

@@ -1,4 +1,4 @@
-"""Storage of the public search index (see disclosures/search.py for the logic).
+"""Storage of the public search index (see the package disclosures/search/ for the logic).
 
 One `SearchEntry` per *published* item (the row exists exactly while the item is public). It holds
 the tokenizer's output (`title_tokens` weight A: 标题 and 文号; `body_tokens` weight B: 内容概述,

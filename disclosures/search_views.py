@@ -1,4 +1,4 @@
-"""`/search/`: the public search page (thin: parsing and layout; the logic is in search.py).
+"""`/search/`: the public search page (thin: parsing and layout; the logic is in the search package).
 
 Runs a fixed number of queries whatever the data (organizations, categories, one GROUP BY for the
 total and the counts per filter value over at most SEARCH_COUNT_LIMIT + 1 matches, at most one

@@ -497,7 +497,7 @@ def test_pages_read_tier_by_tier_equal_one_sorted_query(db):
         result = search.search(query)
         expected = list(
             search.match(SearchEntry.objects.all(), query)
-            .annotate(relevance=search._relevance(query))
+            .annotate(relevance=search.query._relevance(query))
             .order_by("relevance", "-published_at", "-item_id")
             .values_list("item_id", flat=True)
         )

@@ -27,15 +27,17 @@ def _expected(text: str, **filters) -> list[int]:
     query = search.parse_query(text)
     entries = search.match(SearchEntry.objects.filter(**filters), query)
     return list(
-        entries.annotate(relevance=search._relevance(query))
+        entries.annotate(relevance=search.query._relevance(query))
         .order_by("relevance", "-published_at", "-item_id")
         .values_list("item_id", flat=True)
     )
 
 
 def _exact_counts(text: str) -> dict[str, Counter]:
-    rows = search.match(SearchEntry.objects.all(), search.parse_query(text)).values(*search._FACET_COLUMNS.values())
-    return {name: Counter(row[column] for row in rows) for name, column in search._FACET_COLUMNS.items()}
+    rows = search.match(SearchEntry.objects.all(), search.parse_query(text)).values(
+        *search.query._FACET_COLUMNS.values()
+    )
+    return {name: Counter(row[column] for row in rows) for name, column in search.query._FACET_COLUMNS.items()}
 
 
 def test_below_or_at_the_limit_everything_is_exact(generated, settings):

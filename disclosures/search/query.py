@@ -1,40 +1,11 @@
-"""Chinese full-text search: the one module views, admin and commands use.
-
-Interface (narrow, so another engine — e.g. OpenSearch with a CJK analyzer — could replace it):
-
-    index_item(item)            put the item's public version in the index, or take it out
-    remove_item(item_or_pk)     take it out
-    reindex(...)                rebuild everything in batches (the `reindex` command)
-    parse_query(text)           user input → Query (terms, phrases, 文号)
-    search(query, filters)      public search: ids in order, total, counts per filter value
-    staff_search(qs, text)      admin: public matches plus the staff member's own drafts
-    snippet(text, query)        escaped HTML with the matches in <mark>
-
-How it works (tech-notes §2): text is normalized (NFKC, casefold, brackets folded, whitespace
-collapsed) and split into runs of Han characters and runs of [0-9a-z]. A Han run yields its
-overlapping bigrams plus its last character (so a one-character query, or a query's one-character
-edge, finds it); a Latin/digit run yields the whole word plus its suffixes (so any part of a number
-such as “016” in “2016” is found). The index holds each item's distinct tokens — PostgreSQL as a
-`simple` tsvector with a GIN index, SQLite as an FTS5 table — and the normalized full text. A query
-term becomes the AND of its tokens (the last run as a prefix), and terms with more than one token are
-rechecked as exact substrings of the normalized text, so a result always contains every term (no
-false phrase matches, whatever the length: the tsvector's 16,383 position cap does not matter
-because positions are not used).
-
-Only published items have an entry: the `public_version_changed` signal (sent by the workflow after
-commit) calls `index_item`, which indexes a public item and removes anything else. Result rows are
-selected again through `DisclosureItem.objects.published()`.
-"""
+"""Queries: parsing what people type, matching it in the index, ranking, counting per filter value
+(with the counting limit and its cache), the page's items, and the admin's staff search."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-import html
-import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -43,83 +14,15 @@ from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
 
 from portal.sanitize import plain_text
 
-from .models import DisclosureItem, SearchEntry
-
-log = logging.getLogger(__name__)
+from ..models import DisclosureItem, SearchEntry
+from .tokens import CONTROL, HAN, MAX_WORD, RUNS, normalize, query_tokens
 
 FTS_TABLE = "disclosures_searchfts"
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 10
-MAX_TOKENS_PER_TERM = 24  # the GIN filter needs no more; the recheck is exact anyway
-MAX_SUFFIX_RUN = 24  # Latin/digit runs up to this length also index their suffixes
-MAX_WORD = 64  # longer Latin/digit runs are cut (PostgreSQL drops words over 2,047 bytes)
-SNIPPET_CHARS = 90
-
-# ---- normalization and tokens ---------------------------------------------------------------
-
-HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_RUNS = re.compile(f"([{HAN}]+)|([0-9a-z]+)")
-_SPACE = re.compile(r"\s+")
-# 文号 brackets typed in many ways: 〔2016〕 [2016] 【2016】 (2016) ［2016］ （2016） ﹝2016﹞ → 〔2016〕
-_BRACKETS = str.maketrans({c: "〔" for c in "[【(﹝〖"} | {c: "〕" for c in "]】)﹞〗"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width → half-width, compatibility forms) + casefold + 文号 brackets folded +
-    whitespace collapsed. The index and every query use exactly this."""
-    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_BRACKETS)
-    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
-
-
-def _runs(normalized: str) -> list[tuple[str, bool]]:
-    """(run, is_han) pairs of a normalized text."""
-    return [(m.group(1), True) if m.group(1) else (m.group(2)[:MAX_WORD], False) for m in _RUNS.finditer(normalized)]
-
-
-def document_tokens(normalized: str) -> list[str]:
-    """Distinct index tokens of a normalized text, in order of first appearance."""
-    out: dict[str, None] = {}
-    for run, han in _runs(normalized):
-        if han:
-            for i in range(len(run) - 1):
-                out[run[i : i + 2]] = None
-            out[run[-1]] = None
-        else:
-            out[run] = None
-            if len(run) <= MAX_SUFFIX_RUN:
-                for i in range(1, len(run)):
-                    out[run[i:]] = None
-    return list(out)
-
-
-def query_tokens(normalized_term: str) -> list[tuple[str, bool]]:
-    """(token, is_prefix) pairs that every text containing `normalized_term` has in its index.
-
-    A query's first run may be the end of a longer run in the text and its last run the beginning of
-    one: Han bigrams are unaffected; a one-character Han run or a Latin/digit run at the end becomes a
-    prefix (`号:*` matches 号 or 号文…); a Latin run at the start matches the indexed suffix."""
-    runs = _runs(normalized_term)
-    out: dict[tuple[str, bool], None] = {}
-    for position, (run, han) in enumerate(runs):
-        last = position == len(runs) - 1
-        if han and len(run) >= 2:
-            for i in range(len(run) - 1):
-                out[(run[i : i + 2], False)] = None
-        else:
-            out[(run, last)] = None
-    tokens = list(out)
-    if len(tokens) > MAX_TOKENS_PER_TERM:  # keep the ends (the prefix) and a spread of the rest
-        step = len(tokens) / (MAX_TOKENS_PER_TERM - 1)
-        tokens = [tokens[int(i * step)] for i in range(MAX_TOKENS_PER_TERM - 1)] + [tokens[-1]]
-    return tokens
-
-
-# ---- queries ----------------------------------------------------------------------------------
 
 WENHAO = re.compile(f"^[{HAN}]{{1,12}}〔\\d{{4}}〕\\s?第?\\d{{1,5}}号$")
 
@@ -135,7 +38,7 @@ class Term:
         # A term that is one run giving one token (a bigram, a one-character prefix, a Latin/digit
         # prefix) is found exactly by the index; anything longer, or with punctuation or spaces,
         # is checked against the normalized text.
-        return len(self.tokens) > 1 or not _RUNS.fullmatch(self.text) or len(self.text) > MAX_WORD
+        return len(self.tokens) > 1 or not RUNS.fullmatch(self.text) or len(self.text) > MAX_WORD
 
 
 @dataclass
@@ -159,7 +62,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "＂": '"', "「": '"', "」": 
 def parse_query(text: str | None) -> Query:
     """Several terms mean AND; "quoted text" is one exact phrase (spaces kept); a 文号 typed with
     any brackets is recognized. Never raises."""
-    raw = _CONTROL.sub(" ", str(text or ""))
+    raw = CONTROL.sub(" ", str(text or ""))
     query = Query(raw=raw.strip()[:MAX_QUERY_CHARS])
     if len(raw.strip()) > MAX_QUERY_CHARS:
         query.notes.append(f"检索词过长，只使用了前{MAX_QUERY_CHARS}个字符。")
@@ -484,7 +387,7 @@ def _index_version() -> int:
     return version
 
 
-def _index_changed() -> None:
+def index_changed() -> None:
     """Called on every index write: cached counts of the previous version are no longer used."""
     try:
         cache.incr(_VERSION_KEY)
@@ -561,25 +464,6 @@ def public_items(ids: list[int]) -> list[DisclosureItem]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
-    """Set `item.title_html` and `item.snippet_html` (escaped, matches in <mark>). Text comes from
-    the 内容概述 and 正文; when the match is only in an attachment, from the indexed text (one extra
-    query at most)."""
-    missing = []
-    for item in items:
-        item.title_html = highlight(item.title, query)
-        source = "\n".join(p for p in (item.summary, plain_text(item.body)) if p)
-        item.snippet_html = snippet(source, query)
-        if query.terms and "<mark>" not in item.snippet_html and "<mark>" not in item.title_html:
-            missing.append(item)
-    if missing:
-        texts = dict(
-            SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list("item_id", "search_text")
-        )
-        for item in missing:
-            item.snippet_html = snippet(texts.get(item.pk, ""), query)
-
-
 # ---- staff search (admin) ---------------------------------------------------------------------
 
 
@@ -600,264 +484,3 @@ def staff_search(queryset, text: str):
         if all(term in haystack for term in query.texts):
             others.append(pk)
     return queryset.filter(Q(pk__in=public_ids) | Q(pk__in=others) | Q(index_number=text.strip()))
-
-
-# ---- snippets -----------------------------------------------------------------------------------
-
-_CHARS: dict[str, tuple[str, bool]] = {}  # character → (normalized, is blank); texts reuse few characters
-
-
-def _normalized_char(ch: str) -> tuple[str, bool]:
-    norm = unicodedata.normalize("NFKC", ch).casefold().translate(_BRACKETS)
-    found = (norm, not norm or norm.isspace() or bool(_CONTROL.match(norm)))
-    if len(_CHARS) < 100_000:
-        _CHARS[ch] = found
-    return found
-
-
-def _normalized_with_map(text: str) -> tuple[str, list[int]]:
-    """The normalized text and, for each of its characters, the offset in `text` it came from."""
-    chars: list[str] = []
-    origin: list[int] = []
-    last_space = True
-    known = _CHARS
-    for i, ch in enumerate(text):
-        norm, blank = known.get(ch) or _normalized_char(ch)
-        if blank:
-            if last_space:
-                continue
-            norm = " "
-            last_space = True
-        else:
-            last_space = False
-        if len(norm) == 1:
-            chars.append(norm)
-            origin.append(i)
-        else:
-            for c in norm:
-                chars.append(c)
-                origin.append(i)
-    return "".join(chars), origin
-
-
-def _spans(text: str, query: Query) -> list[tuple[int, int]]:
-    """Original-text spans of every occurrence of every term, merged."""
-    if not query.terms:
-        return []
-    norm, origin = _normalized_with_map(text)
-    spans = []
-    for term in query.texts:
-        start = norm.find(term)
-        while start != -1:
-            end = start + len(term) - 1
-            spans.append((origin[start], origin[end] + 1))
-            start = norm.find(term, start + 1)
-    spans.sort()
-    merged: list[list[int]] = []
-    for a, b in spans:
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
-
-
-def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
-    out = []
-    pos = start
-    for a, b in spans:
-        if b <= start or a >= end:
-            continue
-        a, b = max(a, start), min(b, end)
-        out.append(html.escape(text[pos:a]))
-        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
-        pos = b
-    out.append(html.escape(text[pos:end]))
-    return "".join(out)
-
-
-def highlight(text: str, query: Query) -> SafeString:
-    """The whole (short) text, escaped, with matches in <mark>."""
-    text = text or ""
-    # Every piece of user text is escaped by _mark before it is joined with our <mark> tags.
-    return mark_safe(_mark(text, _spans(text, query), 0, len(text)))  # noqa: S308
-
-
-def snippet(text: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
-    """About `size` characters around the densest cluster of matches, escaped, matches in <mark>."""
-    text = _SPACE.sub(" ", text or "").strip()
-    if not text:
-        return mark_safe("")
-    spans = _spans(text, query)
-    if spans:
-        best, best_hits = spans[0][0], 0
-        for a, _ in spans:  # the window starting near each match that covers the most matches
-            hits = sum(1 for x, _ in spans if a <= x < a + size)
-            if hits > best_hits:
-                best, best_hits = a, hits
-        start = max(0, best - size // 4)
-    else:
-        start = 0
-    end = min(len(text), start + size)
-    start = max(0, min(start, end - size))
-    body = _mark(text, spans, start, end)
-    return mark_safe(("…" if start > 0 else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
-
-
-# ---- indexing --------------------------------------------------------------------------------
-
-
-def _attachment_text(item: DisclosureItem) -> str:
-    from portal.textextract import extract_text
-
-    parts = []
-    for attachment in item.attachments.all():
-        parts.append(attachment.original_name)
-        try:
-            parts.append(extract_text(attachment.file, attachment.file_type))
-        except (OSError, ValueError):
-            log.warning("attachment %s of item %s could not be read for the index", attachment.pk, item.pk)
-    return "\n".join(p for p in parts if p)
-
-
-def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> SearchEntry:
-    """The index row of an item's current (public) version."""
-    if attachment_text is None:
-        attachment_text = _attachment_text(item)
-    # 索引号 is searchable too: citizens quote it from print-outs and other sites.
-    title = normalize(f"{item.title} {item.document_number} {item.index_number or ''}")
-    body = normalize("\n".join(p for p in (item.summary, item.keywords, plain_text(item.body), attachment_text) if p))
-    title_tokens = document_tokens(title)
-    seen = set(title_tokens)
-    body_tokens = [t for t in document_tokens(body) if t not in seen]
-    published = timezone.localtime(item.published_at)
-    return SearchEntry(
-        item_id=item.pk,
-        organization_id=item.organization_id,
-        category_id=item.category_id,
-        kind=item.kind,
-        validity=item.validity or "",
-        year=published.year,
-        published_at=item.published_at,
-        document_number=normalize(item.document_number)[:100],
-        title_text=title,
-        search_text=f"{title}\n{body}",
-        title_tokens=" ".join(title_tokens),
-        body_tokens=" ".join(body_tokens),
-    )
-
-
-_ENTRY_FIELDS = [
-    "organization_id",
-    "category_id",
-    "kind",
-    "validity",
-    "year",
-    "published_at",
-    "document_number",
-    "title_text",
-    "search_text",
-    "title_tokens",
-    "body_tokens",
-    "indexed_at",
-]
-
-
-def _save(entries: list[SearchEntry]) -> None:
-    now = timezone.now()
-    for entry in entries:
-        entry.indexed_at = now
-    SearchEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["item"], update_fields=_ENTRY_FIELDS)
-    _index_changed()
-
-
-def index_item(item: DisclosureItem | int) -> bool:
-    """Bring the index in line with the item's public version: index it when published, remove it
-    otherwise (withdrawn, back to draft, deleted). Returns whether it is now indexed."""
-    pk = item if isinstance(item, int) else item.pk
-    current = DisclosureItem.objects.published().filter(pk=pk).first()
-    if current is None:
-        remove_item(pk)
-        return False
-    _save([build_entry(current)])
-    return True
-
-
-def remove_item(item: DisclosureItem | int) -> None:
-    pk = item if isinstance(item, int) else item.pk
-    SearchEntry.objects.filter(item_id=pk).delete()
-    _index_changed()
-
-
-GIN_INDEX = "disclosures_searchentry_gin"
-
-
-@contextlib.contextmanager
-def bulk_load(enabled: bool = True):
-    """For large builds on PostgreSQL: drop the GIN index, load, and build it again in one pass
-    (much faster than maintaining it row by row). The index is rebuilt on the way out even when the
-    load is interrupted (Ctrl-C); if the process is killed outright, the next `reindex` rebuilds it
-    (searches stay correct meanwhile, only slower)."""
-    if not enabled or connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
-    try:
-        yield
-    finally:
-        ensure_gin_index()
-
-
-def ensure_gin_index() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass(%s)", [GIN_INDEX])
-        if cursor.fetchone()[0] is not None:
-            return
-        cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON disclosures_searchentry USING gin (search)")
-        cursor.execute("RESET maintenance_work_mem")
-
-
-def reindex(*, batch_size: int = 500, progress=None, ids=None, rebuild_gin: bool = False) -> int:
-    """Rebuild the index from the published items, batch by batch (each batch its own transaction,
-    upserts, so an interrupted run leaves a usable index and a re-run completes it). Entries of items
-    that are no longer public are removed. Returns the number of items indexed. `rebuild_gin` drops
-    and rebuilds PostgreSQL's GIN index around the load (see bulk_load)."""
-    ensure_gin_index()  # a run killed during bulk_load left it missing
-    with bulk_load(rebuild_gin):
-        return _reindex(batch_size=batch_size, progress=progress, ids=ids)
-
-
-def _reindex(*, batch_size, progress, ids) -> int:
-    published = DisclosureItem.objects.published()
-    if ids is not None:
-        published = published.filter(pk__in=ids)
-    else:
-        stale = SearchEntry.objects.exclude(item_id__in=DisclosureItem.objects.published().values("pk"))
-        stale.delete()
-        _index_changed()
-    pks = list(published.order_by("pk").values_list("pk", flat=True))
-    bar = progress(total=len(pks)) if progress else None
-    done = 0
-    for start in range(0, len(pks), batch_size):
-        chunk = pks[start : start + batch_size]
-        items = list(DisclosureItem.objects.filter(pk__in=chunk).prefetch_related("attachments"))
-        with transaction.atomic():
-            _save([build_entry(item) for item in items if item.published_at])
-        done += len(items)
-        if bar:
-            bar.update(len(chunk))
-    if bar:
-        bar.close()
-    return done
-
-
-def on_public_version_changed(sender, item, **kwargs) -> None:
-    """Receiver of disclosures.signals.public_version_changed (connected in apps.py)."""
-    try:
-        index_item(item.pk)
-    except Exception:  # publishing has committed; a failed index update is repaired by `reindex`
-        log.exception("search index update failed for item %s; run `manage.py reindex`", item.pk)

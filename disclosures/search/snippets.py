@@ -1,0 +1,137 @@
+"""Highlighting and snippets, built in Python (the databases cannot highlight inside Han runs):
+matches are found on the normalized text and mapped back to the original characters; every piece
+of text is HTML-escaped before the `<mark>` tags are added."""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.sanitize import plain_text
+
+from ..models import DisclosureItem, SearchEntry
+from .query import Query
+from .tokens import BRACKETS, CONTROL, SPACE
+
+SNIPPET_CHARS = 90
+
+
+def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
+    """Set `item.title_html` and `item.snippet_html` (escaped, matches in <mark>). Text comes from
+    the 内容概述 and 正文; when the match is only in an attachment, from the indexed text (one extra
+    query at most)."""
+    missing = []
+    for item in items:
+        item.title_html = highlight(item.title, query)
+        source = "\n".join(p for p in (item.summary, plain_text(item.body)) if p)
+        item.snippet_html = snippet(source, query)
+        if query.terms and "<mark>" not in item.snippet_html and "<mark>" not in item.title_html:
+            missing.append(item)
+    if missing:
+        texts = dict(
+            SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list("item_id", "search_text")
+        )
+        for item in missing:
+            item.snippet_html = snippet(texts.get(item.pk, ""), query)
+
+
+_CHARS: dict[str, tuple[str, bool]] = {}  # character → (normalized, is blank); texts reuse few characters
+
+
+def _normalized_char(ch: str) -> tuple[str, bool]:
+    norm = unicodedata.normalize("NFKC", ch).casefold().translate(BRACKETS)
+    found = (norm, not norm or norm.isspace() or bool(CONTROL.match(norm)))
+    if len(_CHARS) < 100_000:
+        _CHARS[ch] = found
+    return found
+
+
+def _normalized_with_map(text: str) -> tuple[str, list[int]]:
+    """The normalized text and, for each of its characters, the offset in `text` it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    last_space = True
+    known = _CHARS
+    for i, ch in enumerate(text):
+        norm, blank = known.get(ch) or _normalized_char(ch)
+        if blank:
+            if last_space:
+                continue
+            norm = " "
+            last_space = True
+        else:
+            last_space = False
+        if len(norm) == 1:
+            chars.append(norm)
+            origin.append(i)
+        else:
+            for c in norm:
+                chars.append(c)
+                origin.append(i)
+    return "".join(chars), origin
+
+
+def _spans(text: str, query: Query) -> list[tuple[int, int]]:
+    """Original-text spans of every occurrence of every term, merged."""
+    if not query.terms:
+        return []
+    norm, origin = _normalized_with_map(text)
+    spans = []
+    for term in query.texts:
+        start = norm.find(term)
+        while start != -1:
+            end = start + len(term) - 1
+            spans.append((origin[start], origin[end] + 1))
+            start = norm.find(term, start + 1)
+    spans.sort()
+    merged: list[list[int]] = []
+    for a, b in spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _mark(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    out = []
+    pos = start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        a, b = max(a, start), min(b, end)
+        out.append(html.escape(text[pos:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        pos = b
+    out.append(html.escape(text[pos:end]))
+    return "".join(out)
+
+
+def highlight(text: str, query: Query) -> SafeString:
+    """The whole (short) text, escaped, with matches in <mark>."""
+    text = text or ""
+    # Every piece of user text is escaped by _mark before it is joined with our <mark> tags.
+    return mark_safe(_mark(text, _spans(text, query), 0, len(text)))  # noqa: S308
+
+
+def snippet(text: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
+    """About `size` characters around the densest cluster of matches, escaped, matches in <mark>."""
+    text = SPACE.sub(" ", text or "").strip()
+    if not text:
+        return mark_safe("")
+    spans = _spans(text, query)
+    if spans:
+        best, best_hits = spans[0][0], 0
+        for a, _ in spans:  # the window starting near each match that covers the most matches
+            hits = sum(1 for x, _ in spans if a <= x < a + size)
+            if hits > best_hits:
+                best, best_hits = a, hits
+        start = max(0, best - size // 4)
+    else:
+        start = 0
+    end = min(len(text), start + size)
+    start = max(0, min(start, end - size))
+    body = _mark(text, spans, start, end)
+    return mark_safe(("…" if start > 0 else "") + body + ("…" if end < len(text) else ""))  # noqa: S308
