@@ -19,15 +19,15 @@ log = logging.getLogger(__name__)
 
 
 def _attachment_text(item: DisclosureItem) -> str:
-    from portal.textextract import extract_text
+    """The text read from each attachment once, when it was stored (disclosures/attachment_scan.py):
+    indexing never opens the files again."""
+    from ..attachment_scan import is_current, scan
 
     parts = []
     for attachment in item.attachments.all():
-        parts.append(attachment.original_name)
-        try:
-            parts.append(extract_text(attachment.file, attachment.file_type))
-        except (OSError, ValueError):
-            log.warning("attachment %s of item %s could not be read for the index", attachment.pk, item.pk)
+        if not is_current(attachment):
+            scan(attachment)
+        parts += [attachment.original_name, attachment.text]
     return "\n".join(p for p in parts if p)
 
 
