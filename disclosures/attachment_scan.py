@@ -43,31 +43,20 @@ class StoredFinding:
         return f"{self.where}：{self.label} {self.masked}"
 
 
-class _File:
-    """The shape pii.scan_attachment reads (an attachment's file, type and name)."""
-
-    def __init__(self, path: str, file_type: str, name: str):
-        self.file = open(path, "rb")  # noqa: SIM115 - closed by inspect()
-        self.file_type = file_type
-        self.original_name = name
-
-
 def inspect(path: str, file_type: str, name: str) -> dict:
     """Text and findings of one stored file (runs in the child process or in-process)."""
-    from .pii import scan_attachment
+    from .pii import scan_file
 
-    stored = _File(path, file_type, name)
-    try:
+    with open(path, "rb") as handle:
         if file_type in CONTAINERS:
-            refusal = container_refusal(stored.file)
+            refusal = container_refusal(handle)
             if refusal:
                 return {"status": "unreadable", "note": refusal, "text": "", "findings": []}
-        text = extract_text(stored.file, file_type)[:MAX_CHARS]
-        stored.file.seek(0)
-        findings = [{"kind": f.kind, "where": f.where, "masked": f.masked} for f in scan_attachment(stored)]
-        return {"status": "ok", "note": "", "text": text, "findings": findings}
-    finally:
-        stored.file.close()
+        text = extract_text(handle, file_type)[:MAX_CHARS]
+        handle.seek(0)
+        data = handle.read()
+    findings = [{"kind": f.kind, "where": f.where, "masked": f.masked} for f in scan_file(data, file_type, name)]
+    return {"status": "ok", "note": "", "text": text, "findings": findings}
 
 
 def _limit_child() -> None:  # pragma: no cover - runs in the child before exec
