@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "disclosures",
     "info_requests",
     "reports",
+    "interaction",
 ]
 
 MIDDLEWARE = [
