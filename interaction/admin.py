@@ -345,14 +345,15 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
         this_year = timezone.localdate().year
         raw = request.GET.get("year", "")
         year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
+        rows, total = stats.table(year)
         context = {
             **self.admin_site.each_context(request),
             "title": f"互动回应统计（{year}年）",
             "opts": self.model._meta,
             "year": year,
             "years": list(range(this_year, this_year - 6, -1)),
-            "rows": stats.table(year),
-            "total": stats.site_yearly(year),
+            "rows": rows,
+            "total": total,
         }
         return TemplateResponse(request, "admin/interaction/stats.html", context)
 

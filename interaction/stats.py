@@ -108,11 +108,11 @@ def yearly(organization: Organization, year: int) -> dict:
     return by_organization(year).get(organization.pk, _empty())
 
 
-def site_yearly(year: int) -> dict:
+def site_yearly(year: int, figures: dict[int, dict] | None = None) -> dict:
     """The whole site's figures (the 互动交流 part of the site's yearly report)."""
     total = _empty()
     weighted = 0.0
-    for f in by_organization(year).values():
+    for f in (by_organization(year) if figures is None else figures).values():
         for key in (
             "received",
             "answered",
@@ -132,10 +132,11 @@ def site_yearly(year: int) -> dict:
     return total
 
 
-def table(year: int) -> list[tuple[Organization, dict]]:
-    """Rows of the statistics page: every organization, in the site's order, and the total."""
+def table(year: int) -> tuple[list[tuple[Organization, dict]], dict]:
+    """Rows of the statistics page (every organization, in the site's order) and the total."""
     figures = by_organization(year)
-    return [(org, figures.get(org.pk, _empty())) for org in Organization.objects.order_by("order", "id")]
+    rows = [(org, figures.get(org.pk, _empty())) for org in Organization.objects.order_by("order", "id")]
+    return rows, site_yearly(year, figures)
 
 
 def narrative_sentence(organization: Organization, year: int) -> str:

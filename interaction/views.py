@@ -272,7 +272,7 @@ def stats_page(request):
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
     notes = ["年份不正确，已显示今年的数据。"] if raw and str(year) != raw else []
-    rows = stats.table(year)
+    rows, total = stats.table(year)
     return render(
         request,
         "interaction/stats.html",
@@ -280,7 +280,7 @@ def stats_page(request):
             "year": year,
             "years": list(range(this_year, this_year - 6, -1)),
             "rows": rows,
-            "total": stats.site_yearly(year),
+            "total": total,
             "notes": notes,
         },
     )
