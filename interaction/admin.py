@@ -314,10 +314,12 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
         }
 
     def action_refusal(self, request, obj, name):
+        """A step the table refuses is not offered as a page; a POST still reaches the step's
+        function, which refuses it with its reason (403 or 400) and changes nothing."""
+        if request.method == "POST":
+            return ""
         decision = message_workflow.can(request.user, name, obj)
-        if not decision and decision.personal:
-            raise PermissionDenied(decision.reason)
-        return ""
+        return "" if decision else decision.reason
 
     # ---- dashboard and statistics ---------------------------------------------------------------
 
@@ -517,12 +519,9 @@ class ConsultationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAd
             messages.warning(request, warning)
 
     def save_formset(self, request, form, formset, change):
-        for comment_form in formset.forms:
-            if comment_form.has_changed() and comment_form.instance.pk:
-                comment_form.instance.save()
-                consultations.record_adoption(
-                    comment_form.instance, request.user, fields=comment_form.changed_data, request=request
-                )
+        super().save_formset(request, form, formset, change)
+        for comment, fields in formset.changed_objects:
+            consultations.record_adoption(comment, request.user, fields=fields, request=request)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

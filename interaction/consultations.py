@@ -295,7 +295,7 @@ def counts(consultation: Consultation) -> Counts:
 
 
 def feedback_title(consultation: Consultation) -> str:
-    return f"关于{consultation.title}的意见采纳情况反馈"[:300]
+    return f"{consultation.title}：意见采纳情况反馈"[:300]
 
 
 def feedback_body(consultation: Consultation) -> str:
@@ -352,7 +352,7 @@ def prepare_feedback(consultation: Consultation, user, *, request=None) -> Discl
             request=request,
             data={"item": item.pk, "total": c.total, "adopted": c.adopted},
         )
-        item_workflow.submit(item, user, request=request)
+        item = item_workflow.submit(item, user, request=request)
     return item
 
 
