@@ -24,6 +24,12 @@ PAGES = [
     "/reports/",
     "/reports/2025/llmzj/",
     "/reports/2025/all/",
+    "/interact/",
+    "/interact/ask/",
+    "/interact/track/",
+    "/interact/messages/",
+    "/interact/consultations/",
+    "/interact/stats/",
 ]
 MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
 
@@ -33,7 +39,13 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
     call_command("demo", stdout=open(os.devnull, "w"))
     from disclosures.models import DisclosureItem
 
-    pages = PAGES + [DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url()]
+    from interaction.models import Consultation, Message
+
+    pages = PAGES + [
+        DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url(),
+        Message.objects.public().first().get_absolute_url(),
+        *(c.get_absolute_url() for c in Consultation.objects.public()),  # open (with its form) and closed
+    ]
     problems = []
     for mode in MODES:
         context = browser.new_context(bypass_csp=True)  # lets the test inject axe; the site keeps its CSP
