@@ -157,7 +157,9 @@ def save_feedback_fields(consultation: Consultation, user, *, fields: list[str],
     submitted)."""
     _require_editor(user, consultation)
     with transaction.atomic():
-        stored = Consultation.objects.select_for_update().select_related("feedback_item").get(pk=consultation.pk)
+        stored = (
+            Consultation.objects.select_for_update(of=("self",)).select_related("feedback_item").get(pk=consultation.pk)
+        )
         if stored.feedback_item_id and stored.feedback_item.status != DisclosureItem.Status.DRAFT:
             raise WorkflowError("反馈已提交审核或已发布，不能再修改。")
         for name in ("other_comments", "other_adopted", "feedback_text"):
@@ -186,7 +188,9 @@ def add_comment(consultation: Consultation, *, text: str, name: str = "", contac
     from portal.uploads import check_attachment
 
     with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().select_related("item").get(pk=consultation.pk)
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",)).select_related("item").get(pk=consultation.pk)
+        )
         refusal = comment_refusal(consultation)
         if refusal:
             raise WorkflowError(refusal)
@@ -216,7 +220,11 @@ def record_adoption(comment: Comment, user, *, fields: list[str], request=None) 
 def show_comment(comment: Comment, user, *, request=None) -> Comment:
     """选登: a leader shows a comment's text publicly — never its writer — after the PII guard."""
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("consultation__organization").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("consultation__organization")
+            .get(pk=comment.pk)
+        )
         if not access.has_role(user, comment.consultation.organization, R.LEADER):
             raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的领导才能选登意见。")
         refusal = privacy.refusal(privacy.comment_findings(comment), "意见内容")
@@ -236,7 +244,11 @@ def show_comment(comment: Comment, user, *, request=None) -> Comment:
 
 def hide_comment(comment: Comment, user, *, request=None) -> Comment:
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("consultation__organization").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("consultation__organization")
+            .get(pk=comment.pk)
+        )
         if not access.has_role(user, comment.consultation.organization, R.LEADER):
             raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的领导才能撤下意见。")
         comment.shown_publicly = False
@@ -253,7 +265,11 @@ def hide_comment(comment: Comment, user, *, request=None) -> Comment:
 
 def mask_comment(comment: Comment, user, *, request=None) -> int:
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("consultation__organization").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("consultation__organization")
+            .get(pk=comment.pk)
+        )
         if not access.has_role(user, comment.consultation.organization, R.EDITOR):
             raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的编辑才能脱敏。")
         found = privacy.comment_findings(comment)
@@ -313,7 +329,9 @@ def prepare_feedback(consultation: Consultation, user, *, request=None) -> Discl
     The reasons for comments not adopted are the staff's notes, never the writers' names."""
     with transaction.atomic():
         consultation = (
-            Consultation.objects.select_for_update().select_related("organization", "item").get(pk=consultation.pk)
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("organization", "item")
+            .get(pk=consultation.pk)
         )
         _require_editor(user, consultation)
         if not consultation.is_public:

@@ -38,7 +38,6 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
     assert AXE.exists(), "axe-core missing: run `npm ci` (./dev test does it)"
     call_command("demo", stdout=open(os.devnull, "w"))
     from disclosures.models import DisclosureItem
-
     from interaction.models import Consultation, Message
 
     pages = PAGES + [

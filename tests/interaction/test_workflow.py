@@ -2,8 +2,8 @@
 approves), transfer, and publication behind the PII guard. Refusals change nothing."""
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 
 from disclosures.workflow import WorkflowError
 from interaction import workflow
@@ -164,11 +164,11 @@ def test_personal_data_blocks_publication_until_masked(ia, build):
 
 def test_forged_steps_in_the_wrong_state_change_nothing(ia, build):
     message = ia.message()
-    for step, call in [
-        ("submit_reply", lambda: workflow.submit_reply(message, build.editor)),
-        ("approve_reply", lambda: workflow.approve_reply(message, build.leader)),
-        ("publish", lambda: workflow.publish(message, build.leader)),
-    ]:
+    for call in (
+        lambda: workflow.submit_reply(message, build.editor),
+        lambda: workflow.approve_reply(message, build.leader),
+        lambda: workflow.publish(message, build.leader),
+    ):
         with pytest.raises(WorkflowError, match="当前状态为“待受理”"):
             call()
     assert _state(message) == S.SUBMITTED
