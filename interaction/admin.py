@@ -248,15 +248,21 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
 
     @admin.display(description="答复期限")
     def deadline_display(self, obj):
-        d = deadlines.for_message(obj, self._calendar())
+        calendar, config = self._calendar()
+        d = deadlines.for_message(obj, calendar, config=config)
         return f"{d.due_date:%Y-%m-%d} {d.state_label}{'（暂定）' if d.provisional else ''}"
 
     def _calendar(self):
+        """One calendar and one settings read per list page (not per row)."""
         from portal.workcalendar import Calendar
 
-        if not hasattr(self, "_cal_cache") or self._cal_cache[0] != timezone.localdate():
-            self._cal_cache = (timezone.localdate(), Calendar.load())
-        return self._cal_cache[1]
+        if getattr(self, "_cal_cache", (None,))[0] != timezone.now().replace(second=0, microsecond=0):
+            self._cal_cache = (
+                timezone.now().replace(second=0, microsecond=0),
+                Calendar.load(),
+                InteractionSettings.current(),
+            )
+        return self._cal_cache[1:]
 
     @admin.display(description="公开", boolean=True)
     def published_display(self, obj):
@@ -567,11 +573,11 @@ class CommentAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "consultation", "submitted_at", "adoption", "shown_publicly"]
     list_filter = ["adoption", "shown_publicly", "consultation__organization"]
     list_select_related = ["consultation"]
-    readonly_fields = ["consultation", "text", "attachment", "name", "contact", "submitted_at", "shown_publicly"]
+    readonly_fields = ["consultation", "text", "attachment_link", "name", "contact", "submitted_at", "shown_publicly"]
     fields = [
         "consultation",
         "text",
-        "attachment",
+        "attachment_link",
         "name",
         "contact",
         "submitted_at",
@@ -590,6 +596,38 @@ class CommentAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
         if obj is not None and not is_member(request.user, obj.consultation.organization):
             return [f for f in self.fields if f not in ("name", "contact")]
         return self.fields
+
+    @admin.display(description="附件")
+    def attachment_link(self, obj):
+        from django.utils.html import format_html
+
+        if not obj.attachment:
+            return "—"
+        url = reverse("admin:interaction_comment_attachment", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.attachment_name or "下载附件")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/attachment/",
+                self.admin_site.admin_view(self.attachment_view),
+                name="interaction_comment_attachment",
+            ),
+        ] + super().get_urls()
+
+    def attachment_view(self, request, pk: int):
+        """Comment attachments are never public: staff of the organization download them here."""
+        from django.http import FileResponse, Http404
+
+        comment = self.get_queryset(request).filter(pk=pk).first()
+        if comment is None or not comment.attachment or not self.has_view_permission(request, comment):
+            raise Http404("附件不存在")
+        response = FileResponse(
+            comment.attachment.open("rb"), as_attachment=True, filename=comment.attachment_name or "attachment"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

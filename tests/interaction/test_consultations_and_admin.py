@@ -239,3 +239,21 @@ def test_consultation_admin_warns_of_a_short_period(client, ia, staff):
     c = Consultation.objects.get()
     assert c.item.status == DisclosureItem.Status.DRAFT
     assert "一般不少于30日" in response.content.decode()
+
+
+def test_comment_attachments_are_downloaded_by_staff_of_the_organization_only(client, ia, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = ia.consultation()
+    upload = SimpleUploadedFile("意见.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    comment = consultations.add_comment(c, text="见附件。", upload=upload)
+    client.force_login(staff.editor)
+    page = client.get(f"/admin/interaction/comment/{comment.pk}/change/").content.decode()
+    assert f"/admin/interaction/comment/{comment.pk}/attachment/" in page
+    response = client.get(f"/admin/interaction/comment/{comment.pk}/attachment/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    outsider = staff.user("outsider", "editor", org=staff.other_org)
+    grant_interaction_permissions(outsider)
+    client.force_login(outsider)
+    assert client.get(f"/admin/interaction/comment/{comment.pk}/attachment/").status_code == 404
