@@ -232,6 +232,9 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
             ("留言人（仅办理机构工作人员可见，任何情况下不公开）", {"fields": writer}),
         ]
 
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None  # only a published Q&A has a page
+
     def has_add_permission(self, request):
         return False  # messages arrive through /interact/ask/
 
@@ -289,7 +292,7 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
         shown = []
         findings = privacy.message_findings(obj) if obj.status == S.ANSWERED else []
         for t, decision in message_workflow.offered(request.user, obj):
-            if t.name == "pii_mask" and not findings:
+            if (t.name == "pii_mask" and not findings) or (t.name == "unpublish" and not obj.published_at):
                 continue
             shown.append((t.name, self.action_specs[t.name], decision))
         return shown, findings
@@ -477,6 +480,9 @@ class ConsultationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAd
     search_fields = ["title"]
     list_select_related = ["organization", "item", "feedback_item"]
     inlines = [CommentInline]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
 
     @admin.display(description="征集公告")
     def announcement_state(self, obj):
