@@ -3,6 +3,7 @@ TIME_ZONE). Both read only the `public()` selectors."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from portal.models import SiteProfile
@@ -36,10 +37,10 @@ class ConsultationFeed(Feed):
         return f"{c.organization.name}，征集时间{c.start_date:%Y-%m-%d}至{c.end_date:%Y-%m-%d}。{c.description[:200]}"
 
     def item_pubdate(self, c):
-        return c.item.published_at
+        return timezone.localtime(c.item.published_at)  # Asia/Shanghai (TIME_ZONE), not UTC
 
     def item_updateddate(self, c):
-        return c.item.published_at
+        return timezone.localtime(c.item.published_at)  # Asia/Shanghai (TIME_ZONE), not UTC
 
     def item_author_name(self, c):
         return c.organization.name
@@ -65,10 +66,10 @@ class ReplyFeed(Feed):
         return f"{m.reply.organization.name}答复：{m.reply.body[:200]}"
 
     def item_pubdate(self, m):
-        return m.published_at
+        return timezone.localtime(m.published_at)  # Asia/Shanghai (TIME_ZONE), not UTC
 
     def item_updateddate(self, m):
-        return m.published_at
+        return timezone.localtime(m.published_at)  # Asia/Shanghai (TIME_ZONE), not UTC
 
     def item_author_name(self, m):
         return m.reply.organization.name

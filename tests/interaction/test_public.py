@@ -161,6 +161,7 @@ def test_a_published_reply_never_shows_the_writer(client, every_state, site_prof
         assert shown in page
     feed = client.get("/feeds/interact/replies/").content.decode()
     assert published.writer_name not in feed and published.phone not in feed
+    assert "+08:00</updated>" in feed  # Asia/Shanghai
 
 
 def test_withdrawing_a_publication_takes_it_off_every_page(client, every_state, build, site_profile):
