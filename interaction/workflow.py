@@ -261,8 +261,8 @@ def approve_reply(message: Message, user, *, request=None) -> Message:
         reply.organization = message.organization
         reply.save(update_fields=["approved_by", "approved_at", "organization", "updated_at"])
         message.answered_at = now
-        deadline = deadlines.for_message(message)
-        FLOW.move(message, t, user, request=request, data={"on_time": bool(deadline.on_time)})
+        on_time = timezone.localdate(now) <= deadlines.for_message(message).due_date
+        FLOW.move(message, t, user, request=request, data={"on_time": on_time})
         _tell_writer(message, "您的留言已答复", f"您的留言“{message.title}”已答复：\n\n{reply.body}")
     return message
 

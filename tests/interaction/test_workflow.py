@@ -37,6 +37,7 @@ def test_an_editor_drafts_and_another_leader_approves(ia, build):
         "message.reply_approve",
     ]
     assert all(action_label(c) != c for c in codes)
+    assert AuditEntry.objects.get(action="message.reply_approve").data == {"on_time": True}
 
 
 def test_a_leader_who_wrote_the_reply_cannot_approve_it(ia, build):
