@@ -257,3 +257,23 @@ def test_comment_attachments_are_downloaded_by_staff_of_the_organization_only(cl
     grant_interaction_permissions(outsider)
     client.force_login(outsider)
     assert client.get(f"/admin/interaction/comment/{comment.pk}/attachment/").status_code == 404
+
+
+def test_feedback_and_comment_selection_through_the_admin(client, ia, staff):
+    today = timezone.localdate()
+    c = ia.consultation(start=today - datetime.timedelta(days=20), end=today - datetime.timedelta(days=1))
+    comment = Comment.objects.create(consultation=c, text="建议明确办理时限。", name="王五")
+    client.force_login(staff.editor)
+    assert client.post(f"/admin/interaction/comment/{comment.pk}/do/show/").status_code == 403  # not a leader
+    comment.refresh_from_db()
+    assert not comment.shown_publicly
+    refused = client.post(f"/admin/interaction/consultation/{c.pk}/do/feedback/")
+    assert refused.status_code == 400 and "意见采纳情况说明" in refused.content.decode()
+    Consultation.objects.filter(pk=c.pk).update(feedback_text="采纳了办理时限的意见。")
+    assert client.post(f"/admin/interaction/consultation/{c.pk}/do/feedback/").status_code == 302
+    c.refresh_from_db()
+    assert c.feedback_item.status == DisclosureItem.Status.PENDING_REVIEW
+    client.force_login(staff.leader)
+    assert client.post(f"/admin/interaction/comment/{comment.pk}/do/show/").status_code == 302
+    comment.refresh_from_db()
+    assert comment.shown_publicly

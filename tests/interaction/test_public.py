@@ -292,3 +292,18 @@ def test_public_pages_run_a_fixed_number_of_queries(client, ia, site_profile, dj
     for url, count in counts.items():
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("transfers", [0, 3])
+def test_the_tracking_page_runs_a_fixed_number_of_queries(
+    client, ia, build, site_profile, django_assert_num_queries, transfers
+):
+    message = ia.message("answered")
+    for n in range(transfers):
+        target = build.other_org if n % 2 == 0 else build.org
+        from interaction.models import Transfer
+
+        Transfer.objects.create(message=message, from_organization=build.org, to_organization=target, reason="转办")
+    client.post("/interact/track/", {"code": message.tracking_code, "phone_last4": message.phone[-4:]})
+    with django_assert_num_queries(9):  # the same whatever the number of transfers
+        assert client.get(f"/interact/track/?id={message.pk}").status_code == 200
