@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "disclosures",
     "info_requests",
     "reports",
+    "interaction",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("disclosures.urls")),
     path("", include("info_requests.urls")),
     path("", include("reports.urls")),
+    path("", include("interaction.urls")),
 ]
 
 handler404 = "portal.views.page_not_found"

@@ -26,6 +26,12 @@ PAGES = [
     "/reports/2025/all/",
     "/feeds/",
     "/accessibility/",
+    "/interact/",
+    "/interact/ask/",
+    "/interact/track/",
+    "/interact/messages/",
+    "/interact/consultations/",
+    "/interact/stats/",
 ]
 WIDTHS = [1366, 390]
 MODES = [{"fontsize": "medium"}, {"fontsize": "large"}, {"contrast": "high"}]
@@ -35,8 +41,13 @@ def test_key_pages_have_no_serious_accessibility_violations(browser, transaction
     assert AXE.exists(), "axe-core missing: run `npm ci` (./dev test does it)"
     call_command("demo", stdout=open(os.devnull, "w"))
     from disclosures.models import DisclosureItem
+    from interaction.models import Consultation, Message
 
-    pages = PAGES + [DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url()]
+    pages = PAGES + [
+        DisclosureItem.objects.get(index_number="01526257-2-/2016-1230002").get_absolute_url(),
+        Message.objects.public().first().get_absolute_url(),
+        *(c.get_absolute_url() for c in Consultation.objects.public()),  # open (with its form) and closed
+    ]
     problems = []
     for mode, width in [(m, w) for w in WIDTHS for m in MODES]:
         # bypass_csp lets the test inject axe; the site keeps its CSP
