@@ -23,6 +23,7 @@ from portal.access import OrganizationScopedAdmin, is_member, is_site_admin
 from portal.admin import warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
 from portal.audit import record
+from portal.fields import protected_lookup
 from portal.models import AuditEntry, Organization
 
 from . import consultations, dashboard, deadlines, privacy, stats
@@ -167,6 +168,12 @@ def history(obj):
 
 @admin.register(Message)
 class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+    def lookup_allowed(self, lookup, value, request=None):
+        # No filtering on a writer's personal data by URL: it would reveal it row by row.
+        if protected_lookup(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     action_specs = MESSAGE_ACTIONS
     action_path = "handle"
     action_includes = ["admin/interaction/_message_summary.html"]
@@ -572,6 +579,12 @@ COMMENT_ACTIONS = {
 
 @admin.register(Comment)
 class CommentAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+    def lookup_allowed(self, lookup, value, request=None):
+        # No filtering on a writer's personal data by URL: it would reveal it row by row.
+        if protected_lookup(self.model, lookup):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     organization_lookup = "consultation__organization"
     action_specs = COMMENT_ACTIONS
     action_path = "do"

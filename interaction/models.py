@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.models import Category, DisclosureItem
+from portal.fields import EncryptedCharField, EncryptedEmailField
 from portal.models import Organization
 
 
@@ -110,11 +111,10 @@ class Message(models.Model):
     agree_publish = models.BooleanField("同意公开", default=False)
     tracking_code = models.CharField("查询码", max_length=20, unique=True, editable=False)
 
-    # personal data: encrypted at rest once portal/fields.py lands
-    writer_name = models.CharField("姓名", max_length=50)
-    phone = models.CharField("手机", max_length=30)
-    email = models.EmailField("邮箱", blank=True)
-    # end of personal data
+    # Personal data, encrypted at rest (portal/fields.py; 个人信息保护法第五十一条).
+    writer_name = EncryptedCharField("姓名", max_length=50)
+    phone = EncryptedCharField("手机", max_length=30)
+    email = EncryptedEmailField("邮箱", blank=True)
 
     submitted_at = models.DateTimeField("留言时间", default=timezone.now, editable=False)
     received_date = models.DateField("收到留言之日", editable=False, help_text="答复期限由此起算")
@@ -175,7 +175,6 @@ class Message(models.Model):
             and self.published_at <= timezone.now()
         )
 
-    # Kept a method (not a stored column) so the lead can switch `phone` to an encrypted field.
     def phone_matches(self, last4: str) -> bool:
         digits = "".join(ch for ch in self.phone if ch.isdigit())
         return len(last4) == 4 and digits[-4:] == last4
@@ -393,10 +392,9 @@ class Comment(models.Model):
     text = models.TextField("意见内容")
     attachment = models.FileField("附件", upload_to=comment_upload_to, blank=True)
     attachment_name = models.CharField("附件原名", max_length=200, blank=True, editable=False)
-    # personal data: encrypted at rest once portal/fields.py lands
-    name = models.CharField("姓名或单位", max_length=100, blank=True)
-    contact = models.CharField("联系方式", max_length=100, blank=True)
-    # end of personal data
+    # Personal data, encrypted at rest (portal/fields.py).
+    name = EncryptedCharField("姓名或单位", max_length=100, blank=True)
+    contact = EncryptedCharField("联系方式", max_length=100, blank=True)
     submitted_at = models.DateTimeField("提交时间", default=timezone.now, editable=False)
     adoption = models.CharField("采纳情况", max_length=15, choices=Adoption.choices, blank=True)
     adoption_note = models.TextField("采纳情况说明", blank=True, help_text="未采纳的，说明理由")
