@@ -108,15 +108,15 @@ def _messages(demo) -> None:
     workflow.submit_reply(private, editor)
     workflow.approve_reply(private, leader)
 
-    # Answered, agreed, not yet published (the reply mentions the writer's phone: the PII guard
-    # blocks publication until it is masked).
+    # Answered, agreed, not yet published (the reply gives a staff member's personal mobile: the
+    # PII guard blocks publication until it is masked).
     unmasked = _message(
         demo, "llmzj", "社区养老服务站开放时间", "想了解龙山镇社区养老服务站的开放时间。", n=4, category="suggest"
     )
     _back_date(unmasked, 8)
     workflow.accept(unmasked, editor)
     workflow.save_reply(
-        unmasked, editor, body="您好！服务站工作日8:30—17:30开放。已按您留的电话13908750004与您联系确认。"
+        unmasked, editor, body="您好！服务站工作日8:30—17:30开放。如需预约可拨打站长手机13508751234。"
     )
     workflow.submit_reply(unmasked, editor)
     workflow.approve_reply(unmasked, leader)
