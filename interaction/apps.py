@@ -33,11 +33,15 @@ class InteractionConfig(AppConfig):
         from disclosures.sitemaps import SITEMAPS
         from portal import reminders
         from portal.audit import register_labels
+        from reports.tables import register_platform_sentence
 
+        from . import inspection, stats
         from . import reminders as message_reminders
         from .sitemaps import ConsultationSitemap, MessageSitemap
 
         register_labels(AUDIT_LABELS)
+        register_platform_sentence("interaction", stats.narrative_sentence)
+        inspection.register_indicators()
         reminders.register("interaction", message_reminders.send_reminders)
         # The sitemap lists only public pages: published replies and published consultations.
         SITEMAPS.setdefault("interact-messages", MessageSitemap)

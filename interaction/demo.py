@@ -115,9 +115,7 @@ def _messages(demo) -> None:
     )
     _back_date(unmasked, 8)
     workflow.accept(unmasked, editor)
-    workflow.save_reply(
-        unmasked, editor, body="您好！服务站工作日8:30—17:30开放。如需预约可拨打站长手机13508751234。"
-    )
+    workflow.save_reply(unmasked, editor, body="您好！服务站工作日8:30—17:30开放。如需预约可拨打站长手机13508751234。")
     workflow.submit_reply(unmasked, editor)
     workflow.approve_reply(unmasked, leader)
 

@@ -139,9 +139,17 @@ def table(year: int) -> tuple[list[tuple[Organization, dict]], dict]:
     return rows, site_yearly(year, figures)
 
 
-def narrative_sentence(organization: Organization, year: int) -> str:
-    """One sentence for the annual report's 一、总体情况 (平台建设/互动回应)."""
-    f = yearly(organization, year)
+def narrative_sentence(organization, year: int) -> str:
+    """One sentence for the annual report's 一、总体情况 (平台建设/互动回应); `organization` is one
+    organization, a list of them (the county aggregate) or `None` (the whole site).
+    Registered with reports.tables.register_platform_sentence (apps.py)."""
+    if isinstance(organization, Organization):
+        f = yearly(organization, year)
+    elif organization is None:
+        f = site_yearly(year)
+    else:  # the county aggregate of several organizations' reports
+        wanted = {org.pk for org in organization}
+        f = site_yearly(year, {pk: row for pk, row in by_organization(year).items() if pk in wanted})
     if not (f["received"] or f["consultations"]):
         return ""
     text = f"{year}年，通过网站互动交流栏目收到咨询留言{f['received']}件，答复{f['answered']}件"

@@ -70,6 +70,7 @@ def draft_overview(data: dict) -> str:
         _p(
             f"（四）平台建设。依托政府信息公开平台集中发布政府信息，截至{year}年底累计公开信息"
             f"{data['supervision']['items_to_date']}条，提供分类目录、全文检索、订阅和依申请公开在线办理。"
+            + "".join(data.get("platform", []))  # e.g. 互动回应 (reports.tables.PLATFORM_SENTENCES)
         )
     )
     reviews, litigations = t4[4], t4[9] + t4[14]

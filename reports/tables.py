@@ -25,6 +25,7 @@ Definitions (README "年度报告"):
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -317,6 +318,16 @@ KEY_FIGURE_LABELS = [
 ]
 
 
+# Sentences other apps add to the report's （四）平台建设 paragraph, e.g. the 互动回应 app's figures on
+# messages answered and consultations held: name → fn(organization, a list of them or None, year) -> str ("" for
+# nothing to say). Computed with the tables, so a submitted report's snapshot freezes them too.
+PLATFORM_SENTENCES: dict[str, Callable[..., str]] = {}
+
+
+def register_platform_sentence(name: str, sentence: Callable[..., str]) -> None:
+    PLATFORM_SENTENCES[name] = sentence
+
+
 def compute(organization: Organization | None, year: int, *, figures=None) -> dict:
     """All figures of one report. `figures` is the staff-entered YearlyFigures row (or None)."""
     t3 = table3(organization, year)
@@ -342,6 +353,7 @@ def compute(organization: Organization | None, year: int, *, figures=None) -> di
             "appeals": t4[4] + t4[9] + t4[14],
         },
         "previous": key_figures(organization, year - 1),
+        "platform": [text for fn in PLATFORM_SENTENCES.values() if (text := fn(organization, year))],
         "generated_at": timezone.now().isoformat(timespec="seconds"),
     }
     return data
