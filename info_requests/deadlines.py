@@ -31,7 +31,7 @@ REPLY_DAYS = 20  # 第三十三条
 CORRECTION_NOTICE_DAYS = 7  # 第三十条
 MAX_EXTENSION_DAYS = 20  # 第三十三条
 CONSULTATION_DAYS = 15  # 第三十二条、第三十四条: the consulted party's time to answer
-FEE_PAYMENT_DAYS = 20  # 信息处理费管理办法 (通行理解, docs/rules.md, 信息处理费 【待核实】)
+FEE_PAYMENT_DAYS = 20  # 信息处理费管理办法 (通行理解, docs/rules.md, 收费通知与缴费期限 【待核实】)
 DUE_SOON_DAYS = 5  # the dashboard's "due soon" window
 
 PAUSE_STARTS = {"consultation_start": "consultation_end", "fee_notice": "fee_paid"}
