@@ -8,6 +8,7 @@ from .audit import action_label
 from .models import (
     AuditEntry,
     Authenticator,
+    BackgroundJob,
     CalendarDay,
     CalendarYear,
     Leader,
@@ -397,3 +398,101 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    """后台任务 (portal/tasks.py): state, progress and error of each long job; read-only except 重试.
+    Site administrators see every job; other staff the jobs they started."""
+
+    list_display = ["label", "status", "progress", "created_by", "created_at", "finished_at", "attempts"]
+    list_filter = ["status", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["label"]
+    actions = ["retry_failed"]
+    fields = [
+        "label",
+        "status",
+        "progress",
+        "progress_note",
+        "attempts",
+        "created_by",
+        "organization",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "result_view",
+        "error_view",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="进度")
+    def progress(self, obj):
+        from django.utils.html import format_html
+
+        total = f" / {obj.progress_total}" if obj.progress_total else ""
+        return format_html(
+            '<progress max="100" value="{}" aria-label="进度">{}%</progress> {}%（{}{}）',
+            obj.percent,
+            obj.percent,
+            obj.percent,
+            obj.progress_done,
+            total,
+        )
+
+    @admin.display(description="结果")
+    def result_view(self, obj):
+        import json
+
+        from django.utils.html import format_html
+
+        if not obj.result:
+            return "-"
+        return format_html("<pre>{}</pre>", json.dumps(obj.result, ensure_ascii=False, indent=2)[:5000])
+
+    @admin.display(description="错误")
+    def error_view(self, obj):
+        from django.utils.html import format_html
+
+        return format_html("<pre>{}</pre>", obj.error) if obj.error else "-"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).select_related("created_by", "organization")
+        return qs if is_site_admin(request.user) else qs.filter(created_by=request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not is_site_admin(request.user):
+            actions.pop("retry_failed", None)
+        return actions
+
+    @admin.action(description="重试所选的失败任务")
+    def retry_failed(self, request, queryset):
+        from .tasks import JobError, retry
+
+        if not is_site_admin(request.user):
+            self.message_user(request, "只有系统管理员才能重试后台任务。", messages.ERROR)
+            return
+        done = 0
+        for row in queryset:
+            try:
+                retry(row, request.user, request=request)
+                done += 1
+            except JobError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if done:
+            self.message_user(request, f"已重新排队 {done} 个任务。", messages.SUCCESS)

@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import checks, security  # noqa: F401 (system checks)
+        from . import checks, security, tasks  # noqa: F401 (system checks; task audit labels)
         from .audit import record_login_failure
 
         user_login_failed.connect(record_login_failure, dispatch_uid="portal.audit.login_failed")
@@ -36,3 +36,9 @@ class PortalAdminConfig(admin_apps.AdminConfig):
         # authenticators in Chinese with an audited reset instead.
         if admin.site.is_registered(TOTPDevice):
             admin.site.unregister(TOTPDevice)
+        # The task library's own result list is in English and shows raw arguments; 后台任务
+        # (portal/admin.py) shows each job's state, progress and error in Chinese, with 重试.
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)

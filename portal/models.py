@@ -274,3 +274,61 @@ class Authenticator(TOTPDevice):
         proxy = True
         verbose_name = "两步验证设备"
         verbose_name_plural = "两步验证设备"
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work run by a background worker (portal/tasks.py): what it is, who started
+    it, how far it has got, and how it ended (result or error). The worker is the django-tasks
+    database backend; this row is what administrators see (后台 → 网站设置 → 后台任务) and retry."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "运行中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "失败"
+
+    handler = models.CharField("处理函数", max_length=200)
+    label = models.CharField("任务", max_length=200)
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    task_id = models.CharField("队列编号", max_length=64, blank=True)
+    attempts = models.PositiveIntegerField("执行次数", default=0)
+    progress_done = models.PositiveIntegerField("已处理", default=0)
+    progress_total = models.PositiveIntegerField("总数", default=0)
+    progress_note = models.CharField("进度说明", max_length=200, blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

@@ -312,3 +312,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "portal.passwords.CommonPasswordValidator"},
     {"NAME": "portal.passwords.NumericPasswordValidator"},
 ]
+
+# ---- Background tasks (portal/tasks.py; README “后台任务”) ---------------------------------------
+# The Django tasks API (django-tasks, the backport of Django 6's django.tasks) with its database
+# backend (django-tasks-db): the queue is a table, workers are `manage.py db_worker` processes.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
