@@ -353,6 +353,7 @@ class InspectionReportAdmin(admin.ModelAdmin):
 
         return [
             path("run/", self.admin_site.admin_view(self.run_view), name="disclosures_inspectionreport_run"),
+            path("links/", self.admin_site.admin_view(self.links_view), name="disclosures_inspectionreport_links"),
             path(
                 "<int:pk>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name="disclosures_inspectionreport_xlsx"
             ),
@@ -388,6 +389,24 @@ class InspectionReportAdmin(admin.ModelAdmin):
             raise PermissionDenied
         inspection.run_and_keep()
         messages.success(request, "自查完成。")
+        return redirect("admin:disclosures_inspectionreport_changelist")
+
+    def links_view(self, request):
+        """Start the link check as a background job: it fetches every link and may take long."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseNotAllowed
+        from django.shortcuts import redirect
+
+        from portal import tasks
+
+        from . import links
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        tasks.enqueue(links.check_links_job, params={"external": True}, user=request.user)
+        messages.success(request, "链接检查已在后台开始，进度见“后台任务”；完成后再次自查即可看到死链结果。")
         return redirect("admin:disclosures_inspectionreport_changelist")
 
     def xlsx_view(self, request, pk: int):

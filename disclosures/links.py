@@ -24,6 +24,8 @@ from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from portal.tasks import job
+
 from .models import Attachment, DisclosureItem, LinkCheck
 
 HREF = re.compile(r"""(?:href|src)\s*=\s*["']([^"'<>\s]+)["']""", re.IGNORECASE)
@@ -194,6 +196,23 @@ def check_all(*, external: bool = True, progress=None) -> dict:
         if progress is not None:
             progress(item)
     LinkCheck.objects.exclude(item__in=DisclosureItem.objects.published()).delete()
+    return summary
+
+
+@job("检查链接")
+def check_links_job(progress, *, external: bool = True) -> dict:
+    """check_all as a background job (portal/tasks.py), started from the 网站自查 page."""
+    total = DisclosureItem.objects.published().count()
+    progress.set(0, total=total, note="检查已公开信息中的链接", force=True)
+    done = 0
+
+    def step(item):
+        nonlocal done
+        done += 1
+        progress.set(done)
+
+    summary = check_all(external=external, progress=step)
+    progress.set(done, force=True)
     return summary
 
 

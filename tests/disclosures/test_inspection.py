@@ -6,6 +6,8 @@ import datetime
 import io
 import json
 
+import pytest
+
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -92,3 +94,25 @@ def test_the_demo_shows_a_warning_of_each_kind(db):
     statuses = {i.code: i.status for i in inspection.run()}
     assert {statuses[c] for c in ("columns_updated", "footer_marks", "policy_interpretation", "dead_links")} == {"预警"}
     assert statuses["content_findings"] == "不合格"
+
+@pytest.mark.django_db(transaction=True)  # the worker reopens its connection, as in production
+def test_the_link_check_runs_as_a_background_job_started_from_the_admin(client, build, site_profile):
+    from django.contrib.auth.models import Permission
+
+    from disclosures.models import LinkCheck
+    from portal import tasks
+    from portal.models import BackgroundJob
+
+    build.item(body='<p>见<a href="/no-such-page/">附件</a>。</p>')
+    build.leader.user_permissions.add(*Permission.objects.filter(codename="view_inspectionreport"))
+    client.force_login(build.leader)
+    assert client.get("/admin/disclosures/inspectionreport/links/").status_code == 405
+    response = client.post("/admin/disclosures/inspectionreport/links/", follow=True)
+    assert "链接检查已在后台开始" in response.content.decode()
+    job = BackgroundJob.objects.get()
+    assert job.status == BackgroundJob.Status.QUEUED and job.label == "检查链接"
+    tasks.run_pending()
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.SUCCEEDED, job.error
+    assert job.result["items"] == 1 and job.result["broken"] == 1
+    assert LinkCheck.objects.filter(ok=False).count() == 1
