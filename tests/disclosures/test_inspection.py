@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -94,6 +93,7 @@ def test_the_demo_shows_a_warning_of_each_kind(db):
     statuses = {i.code: i.status for i in inspection.run()}
     assert {statuses[c] for c in ("columns_updated", "footer_marks", "policy_interpretation", "dead_links")} == {"预警"}
     assert statuses["content_findings"] == "不合格"
+
 
 @pytest.mark.django_db(transaction=True)  # the worker reopens its connection, as in production
 def test_the_link_check_runs_as_a_background_job_started_from_the_admin(client, build, site_profile):
