@@ -63,7 +63,8 @@ def my_returned_revisions(user) -> QuerySet:
 class Overdue:
     item: DisclosureItem
     deadline: datetime.date
-    days_late: int  # working days past the deadline
+    days_late: int  # working days past the deadline (today), or by which the schedule misses it
+    scheduled_late: bool = False  # not late yet, but its 定时发布 time falls after the deadline
 
 
 def overdue_items(organizations, today: datetime.date | None = None) -> list[Overdue]:
@@ -84,10 +85,16 @@ def overdue_items(organizations, today: datetime.date | None = None) -> list[Ove
     late = []
     for item in pending:
         deadline = timeliness.deadline(item.written_date, item.category.time_limit_days, calendar)
-        due = timezone.localdate(item.scheduled_for) if item.status == S.SCHEDULED and item.scheduled_for else today
-        days_late = calendar.workdays_between(deadline, due)
-        if days_late > 0:
-            late.append(Overdue(item, deadline, days_late))
+        if today > deadline:
+            if days_late := calendar.workdays_between(deadline, today):
+                late.append(Overdue(item, deadline, days_late))
+            continue
+        # Not late today; a schedule past the deadline will make it late, so say so separately
+        # (counting days is wrong here: 12-03 is not "已超" a 12-31 deadline).
+        if item.status == S.SCHEDULED and item.scheduled_for:
+            publish_on = timezone.localdate(item.scheduled_for)
+            if publish_on > deadline:
+                late.append(Overdue(item, deadline, calendar.workdays_between(deadline, publish_on), True))
     return late
 
 

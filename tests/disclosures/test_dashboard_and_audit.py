@@ -109,3 +109,35 @@ def test_audit_entries_survive_deletion_of_the_item(build):
     pk = item.pk
     DisclosureItem.objects.get(pk=pk).delete()
     assert AuditEntry.objects.filter(object_id=str(pk), action="item.return").exists()
+
+
+def test_a_schedule_past_the_deadline_is_not_counted_as_already_late_across_the_year_end(build):
+    # Seen in the demo on 12-03: “时限 2026-12-31，已超 1 个工作日” for an item scheduled in January.
+    written = datetime.date(2026, 12, 1)
+    item = build.item("定时发布到明年", state="pending_approval", written=written)
+    DisclosureItem.objects.filter(pk=item.pk).update(
+        status=DisclosureItem.Status.SCHEDULED,
+        scheduled_for=timezone.make_aware(datetime.datetime(2027, 1, 8, 9)),
+    )
+    deadline = Calendar.load().add_workdays(written, build.category.time_limit_days)
+    assert deadline.year == 2026
+    [found] = queues.overdue_items([build.org], today=datetime.date(2026, 12, 3))
+    assert found.scheduled_late and found.deadline == deadline and found.days_late > 0
+    # Once the deadline has passed it is late, counted up to today (into the new year).
+    [found] = queues.overdue_items([build.org], today=datetime.date(2027, 1, 6))
+    assert not found.scheduled_late
+    assert found.days_late == Calendar.load().workdays_between(deadline, datetime.date(2027, 1, 6))
+    # Scheduled within the deadline: nothing to say.
+    DisclosureItem.objects.filter(pk=item.pk).update(scheduled_for=timezone.make_aware(datetime.datetime(2026, 12, 10)))
+    assert queues.overdue_items([build.org], today=datetime.date(2026, 12, 3)) == []
+
+
+def test_the_dashboard_words_a_late_schedule_as_a_warning_not_as_days_late(client, build):
+    item = build.item("定时发布到明年", state="pending_approval", written=timezone.localdate())
+    DisclosureItem.objects.filter(pk=item.pk).update(
+        status=DisclosureItem.Status.SCHEDULED,
+        scheduled_for=timezone.now() + datetime.timedelta(days=90),
+    )
+    client.force_login(build.editor)
+    page = client.get("/admin/").content.decode()
+    assert "晚于时限，请提前发布" in page and "已超" not in page.split("定时发布到明年")[1][:200]
