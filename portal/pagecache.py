@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -54,6 +55,8 @@ from django.utils.http import http_date
 from . import viewcounts
 from .middleware import CONTRASTS, FONT_SIZES
 
+logger = logging.getLogger(__name__)
+
 CACHE_ALIAS = "pages"
 VERSION_KEY = "pc:version"
 MAX_BYTES = 1024 * 1024  # bigger responses (a whole CSV export) are not worth a cache entry
@@ -63,6 +66,7 @@ REFUSING_CACHE_CONTROL = {"private", "no-store", "no-cache"}  # no-cache unless 
 
 # Writes that never change a public page. Everything else invalidates (safe by default).
 IGNORED_MODELS = {
+    "migrations.Migration",
     "sessions.Session",
     "contenttypes.ContentType",
     "auth.Permission",
@@ -110,7 +114,10 @@ def bump() -> str:
     """A new version token: every stored copy is stale from now on, on every worker. A fresh
     random token rather than an increment, so concurrent bumps need no atomic counter."""
     token = f"{time.time():.6f}:{secrets.token_hex(4)}"
-    _cache().set(VERSION_KEY, token, None)
+    try:
+        _cache().set(VERSION_KEY, token, None)
+    except Exception:  # the change itself is committed; copies still expire after PAGE_CACHE_SECONDS
+        logger.exception("页面缓存版本更新失败（page cache version not bumped）")
     return token
 
 
@@ -220,8 +227,12 @@ class PageCacheMiddleware:
         if key is None:
             return self._counted(request, self.get_response(request))
         store = _cache()
-        found = store.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or current_version()
+        try:
+            found = store.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or current_version()
+        except Exception:  # cache unreachable (or its table not created yet): render, store nothing
+            logger.warning("页面缓存不可用（page cache unavailable）", exc_info=True)
+            return self._counted(request, self.get_response(request))
         entry = found.get(key)
         if entry is not None and entry["version"] == version:
             return self._hit(request, entry)
@@ -235,13 +246,17 @@ class PageCacheMiddleware:
                 "content": response.content,
                 "count": getattr(request, "count_view", None),
             }
-            store.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            try:
+                store.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("页面缓存写入失败（page not stored）", exc_info=True)
         return self._counted(request, response)
 
     def _hit(self, request, entry):
         response = HttpResponse(b"" if request.method == "HEAD" else entry["content"], status=entry["status"])
         for header, value in entry["headers"]:
             response[header] = value
+        response["X-Page-Cache"] = "hit"  # for operators and the benchmark: this copy came from the cache
         response = get_conditional_response(
             request,
             etag=response.get("ETag"),
