@@ -38,6 +38,12 @@ class DisclosuresConfig(AppConfig):
         from portal.audit import register_labels
 
         register_labels(AUDIT_LABELS)
+
+        from portal import viewcounts
+
+        from .models import DisclosureItem
+
+        viewcounts.register("item", DisclosureItem)  # 浏览量 (portal/viewcounts.py)
         # Search index: follows every change of an item's public version.
         from . import search
         from .signals import public_version_changed

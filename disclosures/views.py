@@ -7,13 +7,14 @@ import csv
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
+from portal import viewcounts
 from portal.files import download
 from portal.models import Organization
 from portal.paging import paginate
@@ -128,7 +129,7 @@ def category(request, path: str):
 @require_safe
 def item_detail(request, pk: int):
     item = get_object_or_404(
-        DisclosureItem.objects.viewable().select_related(
+        viewcounts.with_pending(DisclosureItem.objects.viewable(), "item").select_related(
             "organization",
             "category",
             "replaced_by",
@@ -140,10 +141,12 @@ def item_detail(request, pk: int):
         ),
         pk=pk,
     )
+    views = viewcounts.shown("item", item, item.view_count)
     if request.method == "GET" and not request.GET.get("print"):
-        # Atomic in the database: concurrent views never lose a count.
-        DisclosureItem.objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
-        item.view_count += 1
+        # Counted by the page cache middleware once the answer is a full 200 (not a 304), for cached
+        # copies too; shared storage, no commit to wait for (portal/viewcounts.py).
+        request.count_view = ("item", item.pk)
+        views += 1
     attachments = list(item.attachments.all())
     change_notes = list(item.change_notes.all())
     return render(
@@ -151,6 +154,7 @@ def item_detail(request, pk: int):
         "disclosures/item.html",
         {
             "item": item,
+            "views": views,
             "detail": item.detail,
             "detail_rows": detail_rows(item),
             "attachments": attachments,

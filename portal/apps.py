@@ -10,14 +10,25 @@ class PortalConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.db.models.signals import post_migrate
 
-        from . import checks, security, tasks  # noqa: F401 (system checks; task audit labels)
+        from . import checks, pagecache, security, tasks  # noqa: F401 (system checks; task audit labels)
         from .audit import record_login_failure
 
         user_login_failed.connect(record_login_failure, dispatch_uid="portal.audit.login_failed")
         user_logged_in.connect(security.record_login, dispatch_uid="portal.security.logged_in")
         user_logged_out.connect(security.record_logout, dispatch_uid="portal.security.logged_out")
         user_locked_out.connect(security.record_lockout, dispatch_uid="portal.security.locked_out")
+        pagecache.connect_signals()
+        post_migrate.connect(create_cache_table, sender=self, dispatch_uid="portal.pagecache.table")
+
+
+def create_cache_table(using="default", **kwargs):
+    """The database page cache's table (portal/pagecache.py) comes with every `migrate` — and so
+    with `./dev demo` and the test database; `createcachetable` leaves an existing table alone."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -51,6 +51,12 @@ def record(
     name = ""
     if actor is not None and getattr(actor, "pk", None):
         name = actor.get_full_name() or actor.get_username()
+    if not action.startswith("auth."):
+        # Every audited state change may change a public page: the page cache's version is bumped
+        # once the transaction commits (portal/pagecache.py). Logins never are.
+        from . import pagecache
+
+        pagecache.changed()
     return AuditEntry.objects.create(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_name=name,

@@ -332,3 +332,28 @@ class BackgroundJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class PendingView(models.Model):
+    """One page view not yet added to its object's count (portal/viewcounts.py; database mode).
+    Rows are written without waiting for the commit to be flushed and folded by `flush_view_counts`."""
+
+    counter = models.CharField("计数项", max_length=40)
+    object_id = models.BigIntegerField("对象")
+
+    class Meta:
+        verbose_name = "待累计浏览"
+        verbose_name_plural = "待累计浏览"
+        indexes = [models.Index(fields=["counter", "object_id"], name="portal_pendingview_obj")]
+
+
+class ViewCountBatch(models.Model):
+    """A folded batch of view counts from Redis (portal/viewcounts.py): recorded in the same
+    transaction as the counts, so a fold interrupted before the batch is deleted is not added twice."""
+
+    name = models.CharField("批次", max_length=120, unique=True)
+    folded_at = models.DateTimeField("累计时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "浏览量累计批次"
+        verbose_name_plural = "浏览量累计批次"

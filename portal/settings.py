@@ -60,9 +60,11 @@ MIDDLEWARE = [
     "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.StripNulMiddleware",  # before anything that looks at the path or queries
+    "portal.pagecache.PageCacheMiddleware",  # anonymous public pages from the shared cache, before sessions
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "portal.pagecache.StableETagMiddleware",  # ETag without the live view count; Last-Modified
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +104,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # write that depends on it (rate limits, 索引号) cannot interleave with another worker's.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections (README “数据库连接”): in production each worker keeps its connection for 10 minutes,
+# checked before reuse (a new PostgreSQL connection per request cost up to 60% of a page). The dev
+# server opens a thread per request, so DEBUG keeps the old default. DB_POOL=1 uses psycopg's pool
+# instead (threaded or ASGI servers; PostgreSQL only; then CONN_MAX_AGE must be 0).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if env.bool("DB_POOL", default=False) and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN", default=2),
+        "max_size": env.int("DB_POOL_MAX", default=10),
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -111,6 +124,24 @@ if CACHE_URL:
     CACHES = {"default": env.cache_url_config(CACHE_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Shared page cache and view counts (portal/pagecache.py, portal/viewcounts.py; README
+# “页面缓存与浏览量”): shared by every worker — Redis with REDIS_URL (also the view counters),
+# otherwise the database table portal_page_cache (created after `migrate`). Never per-process memory.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=20000)},
+    }
+CACHES["pages"]["KEY_PREFIX"] = "portal"
+VIEW_COUNT_REDIS_URL = REDIS_URL
+# Seconds a cached page lives at most (0 switches the cache off; off by default with DEBUG so
+# template edits show at once). Publication and every other change invalidate at once anyway.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

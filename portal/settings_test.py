@@ -24,7 +24,15 @@ STORAGES = {  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Page cache tests switch to the database cache or Redis (tests/portal/test_pagecache.py);
+    # elsewhere every page is rendered, so the query counts the tests assert stay the views' own.
+    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+VIEW_COUNT_REDIS_URL = ""
+PAGE_CACHE_SECONDS = 60
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 (threads of the tests close their connections)
 
 # A file (not shared in-memory) SQLite test database: the live server's threads and threaded
 # tests then use their own connections, as they do on PostgreSQL.
