@@ -117,8 +117,23 @@ def bump() -> str:
     try:
         _cache().set(VERSION_KEY, token, None)
     except Exception:  # the change itself is committed; copies still expire after PAGE_CACHE_SECONDS
+        if _table_missing():  # the first `migrate`: data migrations run before the table exists
+            return token
         logger.exception("页面缓存版本更新失败（page cache version not bumped）")
     return token
+
+
+def _table_missing() -> bool:
+    """The database cache's table is not there yet (nothing can be cached, so nothing is stale)."""
+    from django.db import connection
+
+    table = settings.CACHES[CACHE_ALIAS].get("LOCATION", "")
+    if "DatabaseCache" not in settings.CACHES[CACHE_ALIAS]["BACKEND"]:
+        return False
+    try:
+        return table not in connection.introspection.table_names()
+    except Exception:
+        return False
 
 
 def changed(using: str = DEFAULT_DB_ALIAS) -> None:
