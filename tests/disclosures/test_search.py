@@ -515,7 +515,8 @@ def test_cached_counts_follow_every_index_change(build, commit, client, site_pro
     from django.core.cache import cache
 
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-test"}
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search-test"},
     }
     cache.clear()
     with commit():
