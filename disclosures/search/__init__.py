@@ -42,7 +42,7 @@ from .indexing import (
 )
 from .query import Filters, Query, Result, count_limit, match, parse_query, public_items, search, staff_search
 from .snippets import attach_snippets, highlight, snippet
-from .tokens import document_tokens, normalize, query_tokens
+from .tokens import document_tokens, normalize, normalize_with_map, query_tokens
 
 __all__ = [
     "Filters",
@@ -57,6 +57,7 @@ __all__ = [
     "index_item",
     "match",
     "normalize",
+    "normalize_with_map",
     "on_public_version_changed",
     "parse_query",
     "public_items",

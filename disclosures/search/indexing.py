@@ -36,8 +36,11 @@ def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> Sea
     if attachment_text is None:
         attachment_text = _attachment_text(item)
     # 索引号 is searchable too: citizens quote it from print-outs and other sites.
-    title = normalize(f"{item.title} {item.document_number} {item.index_number or ''}")
-    body = normalize("\n".join(p for p in (item.summary, item.keywords, plain_text(item.body), attachment_text) if p))
+    # Each field is normalized on its own (so a stray-space rule never joins two fields) and the
+    # fields are separated by a space (title line) or a line break (body): no match runs across them.
+    title = " ".join(n for n in (normalize(v) for v in (item.title, item.document_number, item.index_number)) if n)
+    parts = (item.summary, item.keywords, plain_text(item.body), attachment_text)
+    body = "\n".join(n for n in (normalize(p) for p in parts) if n)
     title_tokens = document_tokens(title)
     seen = set(title_tokens)
     body_tokens = [t for t in document_tokens(body) if t not in seen]

@@ -24,7 +24,8 @@ FTS_TABLE = "disclosures_searchfts"
 MAX_QUERY_CHARS = 100
 MAX_TERMS = 10
 
-WENHAO = re.compile(f"^[{HAN}]{{1,12}}〔\\d{{4}}〕\\s?第?\\d{{1,5}}号$")
+# A whole 文号 after normalization (tokens.normalize folds 〔2016〕第12号, 2016年12号, … to 201612号).
+WENHAO = re.compile(f"^[{HAN}]{{1,12}}(?:19|20)[0-9]{{2}}[0-9]{{1,5}}号$")
 
 
 @dataclass

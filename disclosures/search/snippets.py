@@ -5,7 +5,6 @@ of text is HTML-escaped before the `<mark>` tags are added."""
 from __future__ import annotations
 
 import html
-import unicodedata
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -13,7 +12,7 @@ from portal.sanitize import plain_text
 
 from ..models import DisclosureItem, SearchEntry
 from .query import Query
-from .tokens import BRACKETS, CONTROL, SPACE
+from .tokens import SPACE, normalize_with_map
 
 SNIPPET_CHARS = 90
 
@@ -37,47 +36,11 @@ def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
             item.snippet_html = snippet(texts.get(item.pk, ""), query)
 
 
-_CHARS: dict[str, tuple[str, bool]] = {}  # character → (normalized, is blank); texts reuse few characters
-
-
-def _normalized_char(ch: str) -> tuple[str, bool]:
-    norm = unicodedata.normalize("NFKC", ch).casefold().translate(BRACKETS)
-    found = (norm, not norm or norm.isspace() or bool(CONTROL.match(norm)))
-    if len(_CHARS) < 100_000:
-        _CHARS[ch] = found
-    return found
-
-
-def _normalized_with_map(text: str) -> tuple[str, list[int]]:
-    """The normalized text and, for each of its characters, the offset in `text` it came from."""
-    chars: list[str] = []
-    origin: list[int] = []
-    last_space = True
-    known = _CHARS
-    for i, ch in enumerate(text):
-        norm, blank = known.get(ch) or _normalized_char(ch)
-        if blank:
-            if last_space:
-                continue
-            norm = " "
-            last_space = True
-        else:
-            last_space = False
-        if len(norm) == 1:
-            chars.append(norm)
-            origin.append(i)
-        else:
-            for c in norm:
-                chars.append(c)
-                origin.append(i)
-    return "".join(chars), origin
-
-
 def _spans(text: str, query: Query) -> list[tuple[int, int]]:
     """Original-text spans of every occurrence of every term, merged."""
     if not query.terms:
         return []
-    norm, origin = _normalized_with_map(text)
+    norm, origin = normalize_with_map(text)
     spans = []
     for term in query.texts:
         start = norm.find(term)

@@ -35,8 +35,9 @@ def commit(django_capture_on_commit_callbacks):
 
 
 def test_normalize_folds_width_case_brackets_and_space():
-    assert search.normalize("ＰＤＦ版　龙民发[2016]12号\n\n附件") == "pdf版 龙民发〔2016〕12号 附件"
-    assert search.normalize("（２０１６）【Ａ】") == "〔2016〕〔a〕"
+    assert search.normalize("ＰＤＦ版　龙民发[2016]12号\n\n附件") == "pdf版龙民发201612号\n附件"
+    assert search.normalize("ＰＤＦ 版 \t x  y") == "pdf 版 x y"
+    assert search.normalize("（２０１６）【Ａ】") == "2016〔a〕"
 
 
 def test_document_tokens_bigrams_last_char_and_number_suffixes():
@@ -72,10 +73,10 @@ def test_query_tokens_edges_are_prefixes_or_suffixes():
 
 def test_parse_query_terms_phrases_and_wenhao():
     q = search.parse_query('低保  "年度 报告"  低保')
-    assert [t.text for t in q.terms] == ["低保", "年度 报告"]
+    assert [t.text for t in q.terms] == ["低保", "年度报告"]  # a space between Han characters is dropped
     assert q.terms[1].phrase
-    assert search.parse_query("龙民发[2016]12号").document_number == "龙民发〔2016〕12号"
-    assert search.parse_query("龙民发（2016）12号").document_number == "龙民发〔2016〕12号"
+    assert search.parse_query("龙民发[2016]12号").document_number == "龙民发201612号"
+    assert search.parse_query("龙民发（2016）12号").document_number == "龙民发201612号"
     unclosed = search.parse_query('"信息公开')
     assert [t.text for t in unclosed.terms] == ["信息公开"]
     assert search.parse_query("，。！").terms == []
@@ -125,10 +126,17 @@ def test_every_substring_of_title_and_body_finds_the_item_and_nothing_false(smal
     wanted: dict[str, set[int]] = {}
     for item in small_corpus:
         for text in (item.title, plain_text(item.body)):
-            assert search.normalize(text) in entries[item.pk]
+            normalized = search.normalize(text)
+            assert normalized in entries[item.pk]
             for sub in _substrings(text):
-                if search.query_tokens(search.normalize(sub)):  # contains a letter, digit or Han character
+                norm = search.normalize(sub)
+                # contains a letter, digit or Han character; a fragment cut inside a folded form (“发〔”
+                # of 龙民发〔2016〕12号, indexed as 龙民发201612号) is not in the normalized text and
+                # cannot be found (precision is still checked for it below)
+                if search.query_tokens(norm) and norm in normalized:
                     wanted.setdefault(sub, set()).add(item.pk)
+                elif search.query_tokens(norm):
+                    assert set(ids(f'"{sub}"')) == _oracle(entries, f'"{sub}"'), sub
     assert len(wanted) > 2000
     for sub, items in wanted.items():
         found = set(ids(f'"{sub}"'))
