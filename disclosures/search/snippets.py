@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from portal.sanitize import plain_text
 
-from ..models import DisclosureItem, SearchEntry
+from ..models import Attachment, DisclosureItem
 from .query import Query
 from .tokens import SPACE, normalize_with_map
 
@@ -29,11 +29,20 @@ def attach_snippets(items: list[DisclosureItem], query: Query) -> None:
         if query.terms and "<mark>" not in item.snippet_html and "<mark>" not in item.title_html:
             missing.append(item)
     if missing:
-        texts = dict(
-            SearchEntry.objects.filter(item_id__in=[i.pk for i in missing]).values_list("item_id", "search_text")
-        )
+        # The attachments' own text (read once at upload), never the index's normalized search_text:
+        # that one has the 索引号 and 主题词 run into it and “，” folded to “,”. A match only in the
+        # 主题词 keeps the summary/body snippet.
+        texts: dict[int, list[str]] = {}
+        rows = Attachment.objects.filter(item_id__in=[i.pk for i in missing]).order_by("item_id", "pk")
+        for item_id, name, text in rows.values_list("item_id", "original_name", "text"):
+            texts.setdefault(item_id, []).append(f"{name}：{text}" if text else name)
         for item in missing:
-            item.snippet_html = snippet(texts.get(item.pk, ""), query)
+            found = snippet("\n".join(texts.get(item.pk, [])), query)
+            number = getattr(item, "document_number", "")
+            if "<mark>" in found:
+                item.snippet_html = found
+            elif number and "<mark>" in (marked := highlight(number, query)):
+                item.snippet_html = mark_safe(f"文号：{marked}")  # escaped by highlight
 
 
 def _spans(text: str, query: Query) -> list[tuple[int, int]]:

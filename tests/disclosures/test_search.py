@@ -547,3 +547,27 @@ def test_index_number_finds_its_item(client, build, site_profile, commit):
         other = build.item("另一条信息")
     html = client.get("/search/", {"q": item.index_number}).content.decode()
     assert item.get_absolute_url() in html and other.get_absolute_url() not in html
+
+
+def test_a_match_only_in_an_attachment_shows_the_attachment_text_with_its_punctuation(build, commit, client):
+    from django.core.files.base import ContentFile
+
+    from disclosures.models import Attachment
+
+    item = build.item("附件摘要测试", state="draft", keywords="主题词甲")
+    Attachment.objects.create(
+        item=item,
+        file=ContentFile("说明：补助标准，每人每月三百元。\n".encode(), name="b.txt"),
+        original_name="补助说明.txt",
+        file_type="txt",
+        content_type="text/plain",
+    )
+    with commit():
+        workflow.submit(item, build.editor)
+        workflow.review(item, build.reviewer, secrecy_confirmed=True)
+        workflow.approve(item, build.leader)
+    item.refresh_from_db()
+    page = client.get(reverse("disclosures:search"), {"q": "补助标准"}).content.decode()
+    assert "<mark>补助标准</mark>，每人每月" in page  # the attachment's own text, Chinese comma kept
+    at = page.index("<mark>补助标准</mark>")
+    assert "主题词甲" not in page[at - 120 : at + 120]  # not the index text with 主题词 run into it
