@@ -5,7 +5,7 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Vendor-specific parts of the search index (tech-notes §2.4, §2.7): a GIN index over the generated
+# Vendor-specific parts of the search index (README 全文检索, docs/design.md): a GIN index over the generated
 # tsvector on PostgreSQL; on SQLite an FTS5 table (unicode61 over the pre-split bigram tokens) kept in
 # step with disclosures_searchentry by triggers.
 FTS = "disclosures_searchfts"
