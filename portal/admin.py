@@ -21,6 +21,20 @@ from .models import (
 from .workcalendar import uncovered_years
 
 
+class ReadOnlyAdmin:
+    """Records nobody edits in the admin (audit log, login attempts, devices, background jobs):
+    viewed only; they change through their own code paths."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SiteProfile)
 class SiteProfileAdmin(admin.ModelAdmin):
     list_display = ["site_name", "sponsor", "site_code", "icp_number", "psb_number"]
@@ -108,7 +122,7 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: the audit log can be searched and filtered, never changed or deleted. Staff see
     the entries of their own organizations and their own actions; administrators see everything
     (including login failures, which belong to no organization)."""
@@ -138,15 +152,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if is_site_admin(request.user):
             return qs
         return qs.filter(Q(organization_id__in=user_organizations(request.user).values("pk")) | Q(actor=request.user))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class LeaderInline(admin.TabularInline):
@@ -279,7 +284,7 @@ class LockedFilter(admin.SimpleListFilter):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Failed logins per username and address (django-axes), for site administrators; 解除锁定 is
     the only change and is audited."""
 
@@ -333,18 +338,9 @@ class LoginAttemptAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return is_site_admin(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin):
+class AuthenticatorAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Staff members' TOTP authenticators (never their secrets), for site administrators; a lost
     phone is handled by 重置两步验证, which is audited."""
 
@@ -390,18 +386,9 @@ class AuthenticatorAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return is_site_admin(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(BackgroundJob)
-class BackgroundJobAdmin(admin.ModelAdmin):
+class BackgroundJobAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """后台任务 (portal/tasks.py): state, progress and error of each long job; read-only except 重试.
     Site administrators see every job; other staff the jobs they started."""
 
@@ -458,15 +445,6 @@ class BackgroundJobAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         qs = super().get_queryset(request).select_related("created_by", "organization")
         return qs if is_site_admin(request.user) else qs.filter(created_by=request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
