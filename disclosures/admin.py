@@ -118,6 +118,13 @@ class ItemForm(forms.ModelForm):
         ]
         widgets = {"body": CKEditor5Widget(config_name="default"), "summary": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff give the 成文日期; only an item taken over from an old site without one may stay
+        # 未知 (docs/rules.md “成文日期未知”).
+        if "written_date" in self.fields:
+            self.fields["written_date"].required = not (self.instance.pk and self.instance.written_date is None)
+
     def clean(self):
         data = super().clean()
         if data.get("kind") == "policy" and not data.get("validity"):

@@ -17,6 +17,7 @@ from portal.models import Organization
 from portal.sanitize import sanitize_html
 from portal.uploads import random_name
 
+from .document_numbers import document_number_key
 from .timeliness import PROACTIVE_DAYS
 
 
@@ -135,12 +136,21 @@ class DisclosureItem(models.Model):
     document_number = models.CharField(
         "文号", max_length=100, blank=True, help_text="如：龙民发〔2016〕12号；无文号留空"
     )
-    written_date = models.DateField("成文日期", help_text="信息形成（签发）之日，公开时限由此起算")
+    # Unknown (NULL) only for items taken over from an old site that never recorded it
+    # (docs/rules.md “成文日期未知”); staff-written items must give it (the admin form requires it).
+    written_date = models.DateField(
+        "成文日期", null=True, blank=True, help_text="信息形成（签发）之日，公开时限由此起算"
+    )
     body = models.TextField("正文", blank=True)
     validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True, help_text="政策文件必填")
     disclosure_method = models.CharField("公开方式", max_length=20, default="主动公开", editable=False)
     disclosure_scope = models.CharField("公开范围", max_length=20, default="面向社会", editable=False)
     source = models.CharField("信息来源", max_length=100, blank=True)
+    # 网站迁移 (docs/import.md): the item's address on the old site, the first key that makes a
+    # re-import update instead of duplicate; and the 文号 folded by the search normalization, the
+    # last key (with 发布机构, 标题, 发布日期) when an old site had neither address nor 索引号.
+    source_url = models.CharField("原网址", max_length=500, blank=True, editable=False)
+    document_number_key = models.CharField("文号（规范化）", max_length=100, blank=True, editable=False)
 
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
@@ -210,6 +220,12 @@ class DisclosureItem(models.Model):
             models.Index(fields=["status", "-published_at"], name="item_status_pub"),
             models.Index(fields=["category", "status", "-published_at"], name="item_cat_status_pub"),
             models.Index(fields=["organization", "status", "-published_at"], name="item_org_status_pub"),
+            models.Index(fields=["organization", "document_number_key"], name="item_org_docnum"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_url"], condition=~models.Q(source_url=""), name="unique_item_source_url"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -217,6 +233,9 @@ class DisclosureItem(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)  # sanitized on save; again on render (|clean_html)
+        self.document_number_key = document_number_key(self.document_number)
+        if kwargs.get("update_fields") is not None and "document_number" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "document_number_key"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -533,7 +552,7 @@ class Revision(models.Model):
     summary = models.TextField("内容概述", blank=True)
     keywords = models.CharField("主题词", max_length=200, blank=True)
     document_number = models.CharField("文号", max_length=100, blank=True)
-    written_date = models.DateField("成文日期")
+    written_date = models.DateField("成文日期", null=True, blank=True)
     validity = models.CharField("有效性", max_length=10, choices=DisclosureItem.Validity.choices, blank=True)
     source = models.CharField("信息来源", max_length=100, blank=True)
     body = models.TextField("正文", blank=True)

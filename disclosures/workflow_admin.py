@@ -394,6 +394,8 @@ class RevisionForm(forms.ModelForm):
             key = self.DETAIL_PREFIX + name
             if key in self.fields and name in stored and stored[name] not in (None, ""):
                 self.initial[key] = model_field.to_python(stored[name])
+        if "written_date" in self.fields:  # as on the item form: 未知 only if the item has none
+            self.fields["written_date"].required = self.instance.item.written_date is not None
 
     def clean(self):
         data = super().clean()
