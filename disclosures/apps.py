@@ -12,6 +12,9 @@ AUDIT_LABELS = {
     "item.withdraw": "撤回",
     "item.set_validity": "变更有效性",
     "item.import_published": "导入历史信息",
+    "item.import_draft": "导入为草稿（检查有发现，待处理）",
+    "item.import_updated": "导入时更新草稿",
+    "site_import.run": "网站迁移导入",
     "item.pii_override": "放行隐私检查",
     "item.pii_mask": "脱敏",
     "item.content_override": "放行内容检查",
@@ -46,15 +49,17 @@ class DisclosuresConfig(AppConfig):
         viewcounts.register("item", DisclosureItem)  # 浏览量 (portal/viewcounts.py)
         # Search index: follows every change of an item's public version.
         from . import search
-        from .signals import public_version_changed
+        from .signals import public_version_changed, public_versions_changed
 
         public_version_changed.connect(search.on_public_version_changed, dispatch_uid="search-index")
+        public_versions_changed.connect(search.on_public_versions_changed, dispatch_uid="search-index-bulk")
         # Editor images become public with the item that shows them (disclosures/images.py).
         from portal.uploads import PUBLIC_IMAGE_CHECKS
 
         from . import images
 
         public_version_changed.connect(images.on_public_version_changed, dispatch_uid="public-images")
+        public_versions_changed.connect(images.on_public_versions_changed, dispatch_uid="public-images-bulk")
         # Attachments are read once, when stored (disclosures/attachment_scan.py).
         # Content rules and leaders: every process rebuilds its automaton after a change.
         from django.db.models.signals import post_delete, post_save

@@ -30,3 +30,12 @@ def is_public(name: str) -> bool:
 
 def on_public_version_changed(sender, item: DisclosureItem, **kwargs) -> None:
     refresh(DisclosureItem.objects.get(pk=item.pk))
+
+
+def on_public_versions_changed(sender, items, **kwargs) -> None:
+    """Bulk form of the above (site import): two queries for the whole batch."""
+    PublicImage.objects.filter(item__in=[item.pk for item in items]).delete()
+    rows = [
+        PublicImage(item=item, name=name) for item in items if item.is_public for name in sorted(names_in(item.body))
+    ]
+    PublicImage.objects.bulk_create(rows)

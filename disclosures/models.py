@@ -231,9 +231,13 @@ class DisclosureItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):
+    def prepare_to_store(self) -> None:
+        """What every write does to the content first; bulk paths (site import) call it themselves."""
         self.body = sanitize_html(self.body)  # sanitized on save; again on render (|clean_html)
         self.document_number_key = document_number_key(self.document_number)
+
+    def save(self, *args, **kwargs):
+        self.prepare_to_store()
         if kwargs.get("update_fields") is not None and "document_number" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "document_number_key"}
         super().save(*args, **kwargs)
@@ -658,6 +662,7 @@ class RevisionAttachment(StoredFile):
 
 # ---- content check rules: their own module ------------------------------------------------------
 from .check_models import ContentRule, InspectionReport, LinkCheck  # noqa: E402, F401
+from .import_models import ImportOrigin  # noqa: E402, F401
 
 # ---- search index: its own model, in its own module --------------------------------
 from .search_models import SearchEntry  # noqa: E402, F401

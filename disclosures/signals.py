@@ -8,3 +8,6 @@ search index and caches listen to it; senders are the functions in disclosures/w
 from django.dispatch import Signal
 
 public_version_changed = Signal()  # kwargs: item
+# The same for many items at once (a site import publishes thousands): receivers do their work in
+# bulk. kwargs: items — DisclosureItem instances with their attachments prefetched.
+public_versions_changed = Signal()

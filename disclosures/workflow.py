@@ -40,12 +40,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal import access
-from portal.audit import record
+from portal.audit import entry as audit_entry
+from portal.audit import record, record_many
 from portal.models import Membership
 
 from . import attachment_scan, index_numbers, interpretation, prepublication, revisions
 from .models import ChangeNote, DisclosureItem, Revision, SecrecyReview
-from .signals import public_version_changed
+from .signals import public_version_changed, public_versions_changed
 
 S = DisclosureItem.Status
 RS = Revision.Status
@@ -728,6 +729,60 @@ def import_published(
         )
         _public_changed(item)
     return item
+
+
+def import_published_many(entries, user, *, reason: str) -> tuple[list[DisclosureItem], dict[int, str]]:
+    """The bulk form of `import_published` for a site import (docs/import.md): `entries` are
+    (draft item with its attachments prefetched, original 发布日期, original 索引号 or '') tuples.
+    Each item meets the same table decision — site administrator, never numbered, every
+    pre-publication check clear; a refused one stays a 草稿 and its reason is returned. The rest
+    are published in one UPDATE, numbered (given 索引号 kept, missing ones allocated in the year of
+    the original 发布日期), audited one record each, and the search index and public images follow
+    in bulk after commit. Must run inside the caller's transaction (one batch)."""
+    published: list[DisclosureItem] = []
+    refused: dict[int, str] = {}
+    t = ITEM_FLOW.table["import_published"]
+    for item, published_at, index_number in entries:
+        decision = ITEM_FLOW.decide(user, t.name, item)
+        if not decision:
+            refused[item.pk] = decision.reason
+            continue
+        item.published_at = published_at
+        item.index_number = index_number
+        published.append(item)
+    by_org: dict[int, list[DisclosureItem]] = {}
+    for item in sorted(published, key=lambda i: (i.published_at, i.pk)):
+        if not item.index_number:
+            by_org.setdefault(item.organization_id, []).append(item)
+    for items in by_org.values():
+        days = [timezone.localdate(item.published_at) for item in items]
+        for item, number in zip(items, index_numbers.allocate_many(items[0].organization, days), strict=True):
+            item.index_number = number
+    now = timezone.now()
+    for item in published:
+        item.status = t.target
+        item.approved_by = user
+        item.approved_at = now
+        item.updated_at = now
+    fields = ["status", "published_at", "index_number", "approved_by", "approved_at", "updated_at"]
+    DisclosureItem.objects.bulk_update(published, fields, batch_size=500)
+    record_many(
+        [
+            audit_entry(
+                f"item.{t.name}",
+                actor=user,
+                obj=item,
+                from_state=S.DRAFT.label,
+                to_state=S.PUBLISHED.label,
+                reason=reason,
+                data={"index_number": item.index_number, "published_at": item.published_at.isoformat()},
+            )
+            for item in published
+        ]
+    )
+    if published:
+        transaction.on_commit(lambda: public_versions_changed.send(sender=DisclosureItem, items=published))
+    return published, refused
 
 
 # ---- revisions ----------------------------------------------------------------------------------

@@ -190,6 +190,15 @@ ITEM_ACTIONS: dict[str, Action] = {
         intro="身份证号、银行卡号保留前6位和后4位，手机号码隐去中间4位。PDF和图片附件无法自动脱敏，请替换为脱敏后的文件。",
         done=lambda obj, result: f"已脱敏 {result[0]} 处。",
     ),
+    "import_published": Action(
+        label="按原发布日期发布（网站迁移）",
+        run=lambda o, u, d, r: workflow.import_published(
+            o, u, published_at=o.origin.published_at, index_number=o.origin.index_number, request=r
+        ),
+        intro="这是从旧网站导入、因检查有发现而留作草稿的信息。处理完发现后，可按原发布日期和原索引号发布。",
+        done=lambda obj, result: f"已按原发布日期发布：{obj}（索引号 {result.index_number}）。",
+        shown=lambda obj: hasattr(obj, "origin"),
+    ),
     "revise": Action(
         label="修订（创建新版本）",
         run=lambda o, u, d, r: workflow.start_revision(o, u, request=r),
@@ -245,6 +254,8 @@ def workflow_buttons(obj, user, table: dict[str, Action]) -> list[tuple[str, Act
     buttons = []
     for t, decision in workflow.offered(user, obj):
         name = "approve" if t.name == "schedule" else t.name
+        if name in table and table[name].shown is not None and not table[name].shown(obj):
+            continue
         if name in table and all(name != b[0] for b in buttons):
             buttons.append((name, table[name], decision))
     return buttons

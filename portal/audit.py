@@ -34,7 +34,7 @@ def client_ip(request) -> str | None:
     return remote
 
 
-def record(
+def entry(
     action: str,
     *,
     actor=None,
@@ -46,18 +46,13 @@ def record(
     request=None,
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """The unsaved audit record of one action (see `record`, and `record_many` for bulk paths)."""
     if organization is None and obj is not None:
         organization = getattr(obj, "organization", None)
     name = ""
     if actor is not None and getattr(actor, "pk", None):
         name = actor.get_full_name() or actor.get_username()
-    if not action.startswith("auth."):
-        # Every audited state change may change a public page: the page cache's version is bumped
-        # once the transaction commits (portal/pagecache.py). Logins never are.
-        from . import pagecache
-
-        pagecache.changed()
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if actor is not None and getattr(actor, "pk", None) else None,
         actor_name=name,
         action=action,
@@ -72,6 +67,30 @@ def record(
         ip_address=client_ip(request),
         data=data or {},
     )
+
+
+def _content_changed(actions) -> None:
+    if any(not action.startswith("auth.") for action in actions):
+        # Every audited state change may change a public page: the page cache's version is bumped
+        # once the transaction commits (portal/pagecache.py). Logins never are.
+        from . import pagecache
+
+        pagecache.changed()
+
+
+def record(action: str, **kwargs) -> AuditEntry:
+    """Write the audit record of one action (keyword arguments as for `entry`)."""
+    _content_changed([action])
+    made = entry(action, **kwargs)
+    made.save()
+    return made
+
+
+def record_many(entries: list[AuditEntry]) -> None:
+    """Write many records at once (imports): one INSERT per batch instead of one per item."""
+    if entries:
+        _content_changed({e.action for e in entries})
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
 
 
 # Chinese names of audit actions. Codes are `<area>.<step>`; each app registers its own in its

@@ -175,3 +175,18 @@ def on_public_version_changed(sender, item, **kwargs) -> None:
         index_item(item.pk)
     except Exception:  # publishing has committed; a failed index update is repaired by `reindex`
         log.exception("search index update failed for item %s; run `manage.py reindex`", item.pk)
+
+
+def on_public_versions_changed(sender, items, **kwargs) -> None:
+    """Bulk form of the above (site import): one upsert for the batch, from the items as given
+    (attachments prefetched); items that are not public are taken out."""
+    try:
+        public = [item for item in items if item.is_public]
+        gone = [item.pk for item in items if not item.is_public]
+        if public:
+            save_entries([build_entry(item) for item in public])
+        if gone:
+            SearchEntry.objects.filter(item_id__in=gone).delete()
+            index_changed()
+    except Exception:
+        log.exception("search index update failed for %d imported items; run `manage.py reindex`", len(items))
