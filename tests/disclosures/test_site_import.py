@@ -404,7 +404,7 @@ def test_export_then_import_into_an_empty_installation_gives_the_same_items(
         # “An empty installation”: the same organizations and 公开目录, no items.
         Attachment.objects.all().delete()
         DisclosureItem.objects.all().delete()
-        summary = imp(str(out), user=admin, organization=build.org, attachments_dir=str(tmp_path / f"export_附件"))
+        summary = imp(str(out), user=admin, organization=build.org, attachments_dir=str(tmp_path / "export_附件"))
         assert summary.imported == 3, summary.text()
         assert _snapshot() == before
 
