@@ -14,7 +14,7 @@ from django_ckeditor_5.widgets import CKEditor5Widget
 from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
 from portal.uploads import check_attachment
 
-from . import workflow
+from . import import_admin, workflow  # noqa: F401 - import_admin registers the 网站迁移 page
 from .models import (
     Attachment,
     BudgetDetail,

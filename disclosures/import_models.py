@@ -27,7 +27,7 @@ class ImportOrigin(models.Model):
 
     class Meta:
         verbose_name = "导入来源"
-        verbose_name_plural = "导入来源"
+        verbose_name_plural = "网站迁移（导入旧网站信息）"
         indexes = [models.Index(fields=["index_number"], name="import_origin_index_number")]
 
     def __str__(self) -> str:
