@@ -44,24 +44,28 @@ def allocate(organization: Organization, day: datetime.date) -> str:
 
 def allocate_many(organization: Organization, days: list[datetime.date]) -> list[str]:
     """The next 索引号 for each of `days` (a site import publishing a batch), in the order given:
-    one locked read and one write per period instead of per item. Within a period the numbers follow
-    the order of `days`, so pass them sorted by 发布日期. Same transaction rule as `allocate`."""
+    the batch's sequence rows are created, locked and advanced together — a few queries per batch
+    instead of three per item. Within a period the numbers follow the order of `days`, so pass them
+    sorted by 发布日期. Same transaction rule as `allocate`."""
     template = organization.index_template
     periods: dict[str, list[int]] = {}
     for position, day in enumerate(days):
         periods.setdefault(period_for(template, day), []).append(position)
     numbers = [""] * len(days)
     with transaction.atomic():
-        for period, positions in periods.items():
-            try:
-                with transaction.atomic():
-                    IndexSequence.objects.get_or_create(organization=organization, period=period)
-            except IntegrityError:
-                pass
-            sequence = IndexSequence.objects.select_for_update().get(organization=organization, period=period)
+        IndexSequence.objects.bulk_create(
+            [IndexSequence(organization=organization, period=period) for period in periods], ignore_conflicts=True
+        )
+        sequences = list(
+            IndexSequence.objects.select_for_update()
+            .filter(organization=organization, period__in=list(periods))
+            .order_by("period")  # one lock order for every transaction: no deadlock between two imports
+        )
+        for sequence in sequences:
+            positions = periods[sequence.period]
             first = sequence.last_value + 1
             sequence.last_value += len(positions)
-            sequence.save(update_fields=["last_value"])
             for offset, position in enumerate(positions):
                 numbers[position] = render(template, organization.code, days[position], first + offset)
+        IndexSequence.objects.bulk_update(sequences, ["last_value"], batch_size=500)
     return numbers

@@ -764,8 +764,11 @@ def import_published_many(entries, user, *, reason: str) -> tuple[list[Disclosur
         item.approved_by = user
         item.approved_at = now
         item.updated_at = now
-    fields = ["status", "published_at", "index_number", "approved_by", "approved_at", "updated_at"]
-    DisclosureItem.objects.bulk_update(published, fields, batch_size=500)
+    # What differs per item in one CASE update; what is the same for all in one plain UPDATE.
+    DisclosureItem.objects.bulk_update(published, ["published_at", "index_number"], batch_size=500)
+    DisclosureItem.objects.filter(pk__in=[item.pk for item in published]).update(
+        status=t.target, approved_by=user, approved_at=now, updated_at=now
+    )
     record_many(
         [
             audit_entry(

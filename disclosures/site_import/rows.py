@@ -312,6 +312,9 @@ def item_values(row: Row) -> dict:
 
 
 def new_item(row: Row) -> DisclosureItem:
-    item = DisclosureItem(**item_values(row))
+    values = item_values(row)
+    del values["organization_id"], values["category_id"]
+    # The instances, not their ids: the audit records and checks read them without a query each.
+    item = DisclosureItem(**values, organization=row.organization, category=row.category)
     item.prepare_to_store()
     return item
