@@ -122,8 +122,7 @@ def save_consultation(consultation: Consultation, user, *, created: bool, upload
         item.summary = consultation.description[:200]
         item.keywords = "意见征集 征求意见"
         item.source = consultation.organization.name
-        if item.pk is None:  # a new notice is formed today; an existing one keeps its 成文日期, even unknown
-            item.written_date = timezone.localdate()
+        item.written_date = item.written_date or timezone.localdate()
         item.body = item_body(consultation)
         item.save()
         item.contributors.add(user)
