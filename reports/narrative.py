@@ -63,7 +63,7 @@ def draft_overview(data: dict) -> str:
         f"现行有效{t2['normative']['valid']}件"
     )
     if undated := t2["normative"].get("undated", 0):
-        text += f"（其中{undated}件成文日期未知，按发布日期计入现行有效，未计入本年制发）"
+        text += f"（另有本年发布的{undated}件成文日期未知，未计入本年制发，按发布日期计入现行有效）"
     text += "。"
     parts.append(_p(text))
     row = TABLE3_ROW_INDEX

@@ -19,7 +19,7 @@ Definitions (README "年度报告"):
   本年制发 = 成文日期 in the year; 本年废止 = ceased to be in force (废止 or 失效 date, whichever
   comes first) in the year; 现行有效 = issued by 31 December and not ceased by then. An item whose
   成文日期 is unknown (taken over from an old site) is never 本年制发; it counts as issued by its
-  发布日期 for 现行有效, and `undated` says how many of those entered 现行有效 this year
+  发布日期 for 现行有效, and `undated` says how many of those were published in the year
   (docs/rules.md “成文日期未知”).
 * The share published on time leaves out items whose 成文日期 is unknown (`timing_unknown`); items
   formed before the work calendar's first year are counted on weekends only (`weekends_only`).
@@ -102,8 +102,8 @@ def table2_policies(organization: Organization | None, year: int) -> dict[str, d
             issued=Count("id", filter=Q(written_date__gte=start, written_date__lte=end)),
             repealed=Count("id", filter=ceased_by_end & not_ceased_before_start),
             valid=Count("id", filter=valid),
-            # in 现行有效 from this year on without being 本年制发: the year-on-year check adds them
-            undated=Count("id", filter=valid & undated & Q(published_at__gte=begin)),
+            # issued (by its 发布日期) this year without being 本年制发: the year-on-year check adds them
+            undated=Count("id", filter=undated & Q(published_at__gte=begin, published_at__lt=finish)),
         )
         .order_by()
     )
