@@ -160,3 +160,15 @@ def test_undated_item_goes_through_the_workflow(build):
     item.refresh_from_db()
     assert item.status == DisclosureItem.Status.PUBLISHED and item.written_date is None
     assert item.index_number and timezone.localdate(item.published_at) == timezone.localdate()
+
+
+def test_staff_pages_of_an_undated_item_open(client, build):
+    item = build.item("旧网站迁移的信息", written=None)
+    draft = build.item("旧网站迁移的草稿", state="draft", written=None)
+    client.force_login(build.editor)
+    for url in (
+        "/admin/disclosures/disclosureitem/",
+        f"/admin/disclosures/disclosureitem/{item.pk}/change/",
+        f"/admin/disclosures/disclosureitem/{draft.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
