@@ -195,6 +195,7 @@ class _WorkdayIndex:
     """Working days between two dates in O(1) after one pass over the span (no per-row loops)."""
 
     def __init__(self, calendar, first: datetime.date, last: datetime.date):
+        self.calendar = calendar  # for the basis of each count (disclosures/timeliness.py)
         self.first = first
         self.cumulative = [0]
         day, n = first, 0
@@ -215,9 +216,7 @@ def _workday_index(pairs: list[tuple[datetime.date, datetime.date]]):
     first = min(min(a, b) for a, b in pairs)
     last = max(max(a, b) for a, b in pairs)
     calendar = Calendar.load(years=range(first.year, last.year + 1))
-    index = _WorkdayIndex(calendar, first, last)
-    index.calendar = calendar
-    return index
+    return _WorkdayIndex(calendar, first, last)
 
 
 def published_items(organization: Organization | None, year: int) -> dict:
