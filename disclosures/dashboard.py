@@ -33,6 +33,7 @@ def for_user(user) -> dict:
             for label, qs, key in revision_sections
         ],
         "overdue": queues.overdue_items(organizations),
+        "undated": queues.undated_not_public(organizations),
         "stale": stale,
         "empty": empty,
         "dead_links": list(links.broken(organizations)[:LIST_SIZE]),

@@ -62,22 +62,29 @@ def my_returned_revisions(user) -> QuerySet:
 @dataclass
 class Overdue:
     item: DisclosureItem
-    deadline: datetime.date
+    deadline: timeliness.Deadline  # always known here: items without 成文日期 are never listed
     days_late: int  # working days past the deadline (today), or by which the schedule misses it
     scheduled_late: bool = False  # not late yet, but its 定时发布 time falls after the deadline
 
 
+NOT_PUBLIC = [S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED]
+
+
+def _not_public(organizations) -> QuerySet:
+    return DisclosureItem.objects.filter(organization__in=organizations, status__in=NOT_PUBLIC)
+
+
 def overdue_items(organizations, today: datetime.date | None = None) -> list[Overdue]:
     """Items not yet public whose time limit has passed: 成文日期 + the column's working days
-    (条例第二十六条: 20 working days; 社会救助 10 per 民办函〔2019〕52号)."""
+    (条例第二十六条: 20 working days; 社会救助 10 per 民办函〔2019〕52号). An item whose 成文日期 is
+    unknown has no deadline and is never listed (docs/rules.md “成文日期未知”; counted by
+    `undated_not_public`)."""
     from portal.workcalendar import Calendar
 
     today = today or timezone.localdate()
     pending = (
-        DisclosureItem.objects.filter(
-            organization__in=organizations,
-            status__in=[S.DRAFT, S.PENDING_REVIEW, S.PENDING_APPROVAL, S.SCHEDULED],
-        )
+        _not_public(organizations)
+        .filter(written_date__isnull=False)
         .select_related("category", "organization")
         .order_by("written_date", "id")
     )
@@ -85,17 +92,22 @@ def overdue_items(organizations, today: datetime.date | None = None) -> list[Ove
     late = []
     for item in pending:
         deadline = timeliness.deadline(item.written_date, item.category.time_limit_days, calendar)
-        if today > deadline:
-            if days_late := calendar.workdays_between(deadline, today):
+        if today > deadline.date:
+            if days_late := calendar.workdays_between(deadline.date, today):
                 late.append(Overdue(item, deadline, days_late))
             continue
         # Not late today; a schedule past the deadline will make it late, so say so separately
         # (counting days is wrong here: 12-03 is not "已超" a 12-31 deadline).
         if item.status == S.SCHEDULED and item.scheduled_for:
             publish_on = timezone.localdate(item.scheduled_for)
-            if publish_on > deadline:
-                late.append(Overdue(item, deadline, calendar.workdays_between(deadline, publish_on), True))
+            if publish_on > deadline.date:
+                late.append(Overdue(item, deadline, calendar.workdays_between(deadline.date, publish_on), True))
     return late
+
+
+def undated_not_public(organizations) -> int:
+    """Items not yet public whose 成文日期 is unknown: whether they are late cannot be told."""
+    return _not_public(organizations).filter(written_date__isnull=True).count()
 
 
 @dataclass

@@ -67,6 +67,8 @@ def compare(live: dict, revision: Revision) -> list[Change]:
         if name == "body":
             old_text, new_text = plain_text(old or ""), plain_text(new or "")
             changes.append(Change(str(model_field.verbose_name), old_text, new_text, text_segments(old_text, new_text)))
+        elif name == "written_date":  # unknown 成文日期 reads 未知, not blank (docs/rules.md “成文日期未知”)
+            changes.append(Change(str(model_field.verbose_name), old or "未知", new or "未知"))
         else:
             changes.append(
                 Change(str(model_field.verbose_name), _display(old, model_field), _display(new, model_field))

@@ -321,7 +321,8 @@ def _api_row(request, item: DisclosureItem, category_names: dict[str, str]) -> d
         "index_number": item.index_number,
         "title": item.title,
         "summary": item.summary,
-        "written_date": item.written_date.isoformat(),
+        # unknown 成文日期 (docs/rules.md “成文日期未知”): null in JSON, an empty CSV cell
+        "written_date": item.written_date.isoformat() if item.written_date else None,
         "published_at": timezone.localtime(item.published_at).strftime("%Y-%m-%d %H:%M"),
         "organization": item.organization.name,
         "document_number": item.document_number,

@@ -61,6 +61,12 @@ class Calendar:
     def is_covered(self, day: datetime.date) -> bool:
         return day.year in self.covered_years
 
+    @property
+    def first_year(self) -> int | None:
+        """The first year whose holidays are entered; before it, days are counted on weekends only
+        (disclosures/timeliness.py, docs/rules.md “成文日期未知”). None when no year is entered."""
+        return min(self.covered_years, default=None)
+
     def add_workdays(self, start: datetime.date, n: int) -> datetime.date:
         """The Nth working day after `start` (counting from the next day). n=0 returns start."""
         day = start

@@ -108,16 +108,20 @@ def run(data: dict, previous: dict | None = None) -> list[Problem]:
     if previous is not None:
         for key, label in (("rule", "规章"), ("normative", "行政规范性文件")):
             now, before = data["table2"][key], previous["table2"][key]
-            expected = before["valid"] + now["issued"] - now["repealed"]
+            # 成文日期 unknown: in 现行有效 from the year of its 发布日期, never 本年制发 (docs/rules.md
+            # “成文日期未知”); older snapshots have no such count.
+            undated = now.get("undated", 0)
+            expected = before["valid"] + now["issued"] + undated - now["repealed"]
             if now["valid"] != expected:
+                undated_text = f" + 成文日期未知、本年发布{undated}" if undated else ""
                 problems.append(
                     Problem(
                         "表二",
                         label,
                         "现行有效件数",
                         f"表二“{label}”的现行有效件数为{now['valid']}，按上年度报告推算应为{expected}"
-                        f"（上年现行有效{before['valid']} + 本年制发{now['issued']} − 本年废止{now['repealed']}），"
-                        "请核实。",
+                        f"（上年现行有效{before['valid']} + 本年制发{now['issued']}{undated_text}"
+                        f" − 本年废止{now['repealed']}），请核实。",
                         blocking=False,
                     )
                 )

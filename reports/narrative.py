@@ -26,6 +26,29 @@ def _p(text: str) -> str:
     return f"<p>{escape(text)}</p>"
 
 
+def _timeliness_sentence(items: dict) -> str:
+    """The share published on time; items whose 成文日期 is unknown are left out and counted, items
+    formed before the work calendar's first year are said to be counted on weekends only
+    (docs/rules.md “成文日期未知”). Older snapshots lack the two counts."""
+    if not items["total"]:
+        return ""
+    unknown = items.get("timing_unknown", 0)
+    if unknown >= items["total"]:
+        return "其成文日期均未知，未计算在规定时限内公开的比例。"
+    text = (
+        f"在信息形成之日起规定时限内（一般为20个工作日，条例第二十六条）公开的{items['on_time']}条，"
+        f"占{items['on_time_share']}%"
+    )
+    notes = []
+    if unknown:
+        notes.append(f"另有{unknown}条成文日期未知，未计入")
+    if weekends := items.get("weekends_only", 0):
+        since = items.get("calendar_from")
+        calendar = f"工作日历自{since}年起" if since else "工作日历未录入"
+        notes.append(f"{weekends}条成文日期早于工作日历，按双休日推算，{calendar}")
+    return text + (f"（{'；'.join(notes)}）。" if notes else "。")
+
+
 def draft_overview(data: dict) -> str:
     year = data["year"]
     items = data["items"]
@@ -34,15 +57,14 @@ def draft_overview(data: dict) -> str:
     categories = "、".join(f"{c['name']}{c['total']}条" for c in items["by_category"][:6])
     text = f"（一）主动公开。{year}年，本机关主动公开政府信息{items['total']}条"
     text += f"，其中{categories}。" if categories else "。"
-    if items["total"]:
-        text += (
-            f"在信息形成之日起规定时限内（一般为20个工作日，条例第二十六条）公开的{items['on_time']}条，"
-            f"占{items['on_time_share']}%。"
-        )
+    text += _timeliness_sentence(items)
     text += (
         f"本年制发行政规范性文件{t2['normative']['issued']}件、废止{t2['normative']['repealed']}件，"
-        f"现行有效{t2['normative']['valid']}件。"
+        f"现行有效{t2['normative']['valid']}件"
     )
+    if undated := t2["normative"].get("undated", 0):
+        text += f"（另有本年发布的{undated}件成文日期未知，未计入本年制发，按发布日期计入现行有效）"
+    text += "。"
     parts.append(_p(text))
     row = TABLE3_ROW_INDEX
     answers = data["answers"]

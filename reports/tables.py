@@ -17,7 +17,12 @@ Definitions (README "年度报告"):
   figures that disagree.
 * Table 二: published policy items (`published()`) whose 文件类型 is 规章 or 行政规范性文件.
   本年制发 = 成文日期 in the year; 本年废止 = ceased to be in force (废止 or 失效 date, whichever
-  comes first) in the year; 现行有效 = issued by 31 December and not ceased by then.
+  comes first) in the year; 现行有效 = issued by 31 December and not ceased by then. An item whose
+  成文日期 is unknown (taken over from an old site) is never 本年制发; it counts as issued by its
+  发布日期 for 现行有效, and `undated` says how many of those were published in the year
+  (docs/rules.md “成文日期未知”).
+* The share published on time leaves out items whose 成文日期 is unknown (`timing_unknown`); items
+  formed before the work calendar's first year are counted on weekends only (`weekends_only`).
 * Table 四: cases filed (`filed_date`) in the year, with their result as of 31 December (a case
   concluded later counts as 尚未审结), so a report regenerated later gives the same figures.
 """
@@ -85,18 +90,27 @@ def table2_policies(organization: Organization | None, year: int) -> dict[str, d
     not_ceased_before_start = (Q(**{f"{repeal}__isnull": True}) | Q(**{f"{repeal}__gte": start})) & (
         Q(**{f"{expiry}__isnull": True}) | Q(**{f"{expiry}__gte": start})
     )
+    # 成文日期 unknown: never 本年制发 (no year to count it in); issued no later than its 发布日期, so
+    # that date decides whether it was issued by 31 December (docs/rules.md “成文日期未知”).
+    begin, finish = _datetime_bounds(year)
+    undated = Q(written_date__isnull=True)
+    issued_by_end = Q(written_date__lte=end) | (undated & Q(published_at__lt=finish))
+    valid = issued_by_end & not_ceased_by_end & has_validity
     rows = (
         qs.values("policy__doc_type")
         .annotate(
             issued=Count("id", filter=Q(written_date__gte=start, written_date__lte=end)),
             repealed=Count("id", filter=ceased_by_end & not_ceased_before_start),
-            valid=Count("id", filter=Q(written_date__lte=end) & not_ceased_by_end & has_validity),
+            valid=Count("id", filter=valid),
+            # issued (by its 发布日期) this year without being 本年制发: the year-on-year check adds them
+            undated=Count("id", filter=undated & Q(published_at__gte=begin, published_at__lt=finish)),
         )
         .order_by()
     )
-    result = {key: {"issued": 0, "repealed": 0, "valid": 0} for key in ("rule", "normative")}
+    keys = ("issued", "repealed", "valid", "undated")
+    result = {doc_type: dict.fromkeys(keys, 0) for doc_type in ("rule", "normative")}
     for row in rows:
-        result[row["policy__doc_type"]] = {k: row[k] for k in ("issued", "repealed", "valid")}
+        result[row["policy__doc_type"]] = {k: row[k] for k in keys}
     return result
 
 
@@ -181,6 +195,7 @@ class _WorkdayIndex:
     """Working days between two dates in O(1) after one pass over the span (no per-row loops)."""
 
     def __init__(self, calendar, first: datetime.date, last: datetime.date):
+        self.calendar = calendar  # for the basis of each count (disclosures/timeliness.py)
         self.first = first
         self.cumulative = [0]
         day, n = first, 0
@@ -226,18 +241,30 @@ def published_items(organization: Organization | None, year: int) -> dict:
         .annotate(n=Count("id"))
         .order_by()
     )
+    # 成文日期 unknown: neither on time nor late, so out of the share's denominator; the report
+    # says how many (docs/rules.md “成文日期未知”).
+    unknown = sum(r["n"] for r in timing if r["written_date"] is None)
+    timing = [r for r in timing if r["written_date"] is not None]
     index = _workday_index([(r["written_date"], r["day"]) for r in timing])
     on_time = sum(
         r["n"]
         for r in timing
         if timeliness.on_time(r["written_date"], r["day"], r["category__time_limit_days"], index.between)
     )
+    weekends_only = (
+        sum(r["n"] for r in timing if timeliness.basis(r["written_date"], index.calendar) == timeliness.Basis.WEEKENDS)
+        if index
+        else 0
+    )
     total = sum(sum(v) for _, v in ordered)
     return {
         "total": total,
         "by_category": [{"name": name, "months": months, "total": sum(months)} for name, months in ordered],
         "on_time": on_time,
-        "on_time_share": _share(on_time, total),
+        "on_time_share": _share(on_time, total - unknown),
+        "timing_unknown": unknown,
+        "weekends_only": weekends_only,
+        "calendar_from": index.calendar.first_year if index else None,
     }
 
 

@@ -42,8 +42,8 @@ EXPECTED_TABLE3 = {
 # 复议: 维持, 纠正, 其他, 尚未审结, 总计 | 直接起诉: … | 复议后起诉: …
 EXPECTED_TABLE4 = [1, 1, 0, 1, 3, 0, 0, 1, 1, 2, 1, 0, 0, 0, 1]
 EXPECTED_TABLE2 = {
-    "rule": {"issued": 1, "repealed": 1, "valid": 1},
-    "normative": {"issued": 1, "repealed": 1, "valid": 2},
+    "rule": {"issued": 1, "repealed": 1, "valid": 1, "undated": 0},
+    "normative": {"issued": 1, "repealed": 1, "valid": 2, "undated": 0},
 }
 
 

@@ -201,7 +201,7 @@ def test_demo_publishes_the_2025_report_of_longling_with_passing_checks(db):
     report = AnnualReport.objects.select_related("item", "organization").get(organization__slug="llmzj", year=2025)
     assert report.is_published and report.item.category.code == "nb" and report.item.index_number
     assert rw.problems(report) == []
-    assert report.snapshot["table2"]["normative"] == {"issued": 3, "repealed": 1, "valid": 3}
+    assert report.snapshot["table2"]["normative"] == {"issued": 3, "repealed": 1, "valid": 3, "undated": 0}
 
 
 def test_monthly_chart_folds_small_categories_into_one_series():
