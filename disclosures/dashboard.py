@@ -34,6 +34,8 @@ def for_user(user) -> dict:
         ],
         "overdue": queues.overdue_items(organizations),
         "undated": queues.undated_not_public(organizations),
+        "imported_drafts": list(queues.imported_drafts(organizations).select_related("origin")[:LIST_SIZE]),
+        "imported_draft_count": queues.imported_drafts(organizations).count(),
         "stale": stale,
         "empty": empty,
         "dead_links": list(links.broken(organizations)[:LIST_SIZE]),

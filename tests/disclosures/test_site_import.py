@@ -425,3 +425,32 @@ def _snapshot():
         )
         for i in DisclosureItem.objects.filter(status=S.PUBLISHED)
     )
+
+
+def test_a_draft_left_by_the_import_is_listed_apart_on_the_dashboard_not_as_overdue(build, admin, tmp_path, imp):
+    from disclosures import queues
+
+    rows = [row(title="低保名单", 成文日期="2003-05-06", published="2003-05-08", 正文=f"张三 {FULL_ID}")]
+    imp(write_csv(tmp_path / "old.csv", rows), user=admin, organization=build.org)
+    draft = DisclosureItem.objects.get()
+    assert draft not in [o.item for o in queues.overdue_items([build.org])]
+    assert list(queues.imported_drafts([build.org])) == [draft]
+
+
+def test_the_admin_publishes_a_fixed_imported_draft_with_its_original_date_and_number(build, admin, tmp_path, imp):
+    from disclosures import workflow
+    from disclosures.workflow_admin import ITEM_ACTIONS, workflow_buttons
+
+    rows = [row(title="低保名单", 索引号="旧-2016-001", 正文=f"张三 {FULL_ID}")]
+    imp(write_csv(tmp_path / "old.csv", rows), user=admin, organization=build.org)
+    draft = DisclosureItem.objects.get()
+    buttons = {name: decision for name, _, decision in workflow_buttons(draft, admin, ITEM_ACTIONS)}
+    assert not buttons["import_published"] and "个人隐私" in buttons["import_published"].reason  # shown, disabled
+    workflow.mask_pii(draft, build.editor)
+    draft.refresh_from_db()
+    ITEM_ACTIONS["import_published"].run(draft, admin, {}, None)
+    draft.refresh_from_db()
+    assert draft.status == S.PUBLISHED and draft.index_number == "旧-2016-001"
+    assert timezone.localtime(draft.published_at).date() == datetime.date(2016, 12, 30)
+    other = build.item(state="draft")  # a draft staff wrote: no such button
+    assert "import_published" not in {name for name, _, _ in workflow_buttons(other, admin, ITEM_ACTIONS)}
