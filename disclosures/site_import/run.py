@@ -91,6 +91,7 @@ class Summary:
 
     def problems(self, limit: int | None = None) -> list[ReportLine]:
         bad = [line for line in self.lines if line.outcome in (Outcome.REJECTED, Outcome.FLAGGED, Outcome.CONFLICT)]
+        bad.sort(key=lambda line: line.line)
         return bad[:limit] if limit else bad
 
     def report_csv(self) -> str:
