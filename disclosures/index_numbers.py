@@ -18,6 +18,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 
+from portal.bulk import update_rows
 from portal.index_templates import period_for, render
 from portal.models import Organization
 
@@ -67,5 +68,5 @@ def allocate_many(organization: Organization, days: list[datetime.date]) -> list
             sequence.last_value += len(positions)
             for offset, position in enumerate(positions):
                 numbers[position] = render(template, organization.code, days[position], first + offset)
-        IndexSequence.objects.bulk_update(sequences, ["last_value"], batch_size=500)
+        update_rows(sequences, ["last_value"])
     return numbers

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from portal import access
 from portal.audit import entry as audit_entry
+from portal.bulk import update_rows
 from portal.audit import record, record_many
 from portal.models import Membership
 
@@ -764,11 +765,8 @@ def import_published_many(entries, user, *, reason: str) -> tuple[list[Disclosur
         item.approved_by = user
         item.approved_at = now
         item.updated_at = now
-    # What differs per item in one CASE update; what is the same for all in one plain UPDATE.
-    DisclosureItem.objects.bulk_update(published, ["published_at", "index_number"], batch_size=500)
-    DisclosureItem.objects.filter(pk__in=[item.pk for item in published]).update(
-        status=t.target, approved_by=user, approved_at=now, updated_at=now
-    )
+    fields = ["status", "published_at", "index_number", "approved_by", "approved_at", "updated_at"]
+    update_rows(published, fields)  # one UPDATE … FROM VALUES per batch on PostgreSQL (portal/bulk.py)
     record_many(
         [
             audit_entry(
