@@ -41,8 +41,8 @@ from django.utils import timezone
 
 from portal import access
 from portal.audit import entry as audit_entry
-from portal.bulk import update_rows
 from portal.audit import record, record_many
+from portal.bulk import update_rows
 from portal.models import Membership
 
 from . import attachment_scan, index_numbers, interpretation, prepublication, revisions
