@@ -12,6 +12,7 @@ from django.contrib import admin, messages
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
+from portal.admin import ReadOnlyAdmin
 from portal.uploads import check_attachment
 
 from . import import_admin, workflow  # noqa: F401 - import_admin registers the 网站迁移 page
@@ -343,17 +344,8 @@ class ContentRuleAdmin(SiteAdminOnly, admin.ModelAdmin):
 
 
 @admin.register(InspectionReport)
-class InspectionReportAdmin(admin.ModelAdmin):
+class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The latest self-inspection, a button to run it again, print and Excel (disclosures/inspection.py)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         from django.urls import path

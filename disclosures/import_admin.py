@@ -16,6 +16,7 @@ from django.urls import path, reverse
 
 from portal import tasks
 from portal.access import is_site_admin
+from portal.admin import ReadOnlyAdmin
 from portal.models import BackgroundJob, Organization
 from portal.uploads import sniff
 
@@ -75,7 +76,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(ImportOrigin)
-class SiteImportAdmin(admin.ModelAdmin):
+class SiteImportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Shown in the admin index as 网站迁移; its list page is the import page."""
 
     def has_module_permission(self, request):
@@ -83,15 +84,6 @@ class SiteImportAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return is_site_admin(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from portal.access import OrganizationScopedAdmin, is_site_admin, user_organizations
-from portal.admin import warn_uncovered_years
+from portal.admin import ReadOnlyAdmin, warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
 from portal.fields import protected_lookup
 from portal.models import Membership
@@ -453,17 +453,8 @@ class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdm
 
 
 @admin.register(DeadlineDashboard)
-class DeadlineDashboardAdmin(admin.ModelAdmin):
+class DeadlineDashboardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Puts the dashboard on the admin index; its list is the dashboard page itself."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return (

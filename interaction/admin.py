@@ -20,7 +20,7 @@ from django.utils import timezone
 from disclosures.workflow import WorkflowError
 from info_requests.admin import mask as mask_value
 from portal.access import OrganizationScopedAdmin, is_member, is_site_admin
-from portal.admin import warn_uncovered_years
+from portal.admin import ReadOnlyAdmin, warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
 from portal.audit import record
 from portal.fields import protected_lookup
@@ -377,17 +377,8 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(InteractionDashboard)
-class InteractionDashboardAdmin(admin.ModelAdmin):
+class InteractionDashboardAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Puts the dashboard on the admin index; its list is the dashboard page itself."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff and request.user.has_perm("interaction.view_message")

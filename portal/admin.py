@@ -22,7 +22,8 @@ from .workcalendar import uncovered_years
 
 
 class ReadOnlyAdmin:
-    """Records nobody edits in the admin (audit log, login attempts, devices, background jobs):
+    """Records nobody edits in the admin (audit log, login attempts, devices, background jobs, and the
+    dashboards and pages that ride on a model: 网站迁移, 网站自查, 办理看板, 互动回应看板):
     viewed only; they change through their own code paths."""
 
     def has_add_permission(self, request):
