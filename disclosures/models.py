@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.fields import staff_reference
 from portal.models import Organization
 from portal.sanitize import sanitize_html
 from portal.uploads import random_name
@@ -109,7 +110,60 @@ class ItemQuerySet(models.QuerySet):
         )
 
 
-class DisclosureItem(models.Model):
+class Validity(models.TextChoices):
+    VALID = "valid", "有效"
+    EXPIRED = "expired", "失效"
+    REPEALED = "repealed", "废止"
+
+
+class Edition(models.Model):
+    """What an item and a revision of it share (docs/design.md §3): the content that goes public,
+    and who wrote, reviewed and approved this edition — the fields the workflow's guards read
+    (separation of duties, 保密审查 done, the leaders' overrides of the pre-publication checks)."""
+
+    title = models.CharField("标题", max_length=300)
+    summary = models.TextField("内容概述", blank=True)
+    keywords = models.CharField("主题词", max_length=200, blank=True)
+    document_number = models.CharField(
+        "文号", max_length=100, blank=True, help_text="如：龙民发〔2016〕12号；无文号留空"
+    )
+    # Unknown (NULL) only for items taken over from an old site that never recorded it
+    # (docs/rules.md “成文日期未知”); staff-written items must give it (the admin forms require it).
+    written_date = models.DateField(
+        "成文日期", null=True, blank=True, help_text="信息形成（签发）之日，公开时限由此起算"
+    )
+    body = models.TextField("正文", blank=True)
+    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True, help_text="政策文件必填")
+    source = models.CharField("信息来源", max_length=100, blank=True)
+
+    created_by = staff_reference("创建人")
+    # Everyone who wrote any part of this edition: none of them may review or approve it.
+    contributors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
+    )
+    reviewed_by = staff_reference("审核人")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
+    approved_by = staff_reference("审批人")
+    approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
+    return_reason = models.TextField("退回理由", blank=True, editable=False)
+    pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
+    content_override_reason = models.TextField("内容检查放行理由", blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def prepare_to_store(self) -> None:
+        """What every write does to the content first; bulk paths (site import) call it themselves."""
+        self.body = sanitize_html(self.body)  # sanitized on save; again on render (|clean_html)
+
+    def save(self, *args, **kwargs):
+        self.prepare_to_store()
+        super().save(*args, **kwargs)
+
+
+class DisclosureItem(Edition):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PENDING_REVIEW = "pending_review", "待审核"
@@ -119,33 +173,15 @@ class DisclosureItem(models.Model):
         WITHDRAWN = "withdrawn", "已撤回"
 
     PUBLIC_STATES = (Status.PUBLISHED,)
-
-    class Validity(models.TextChoices):
-        VALID = "valid", "有效"
-        EXPIRED = "expired", "失效"
-        REPEALED = "repealed", "废止"
+    Validity = Validity
 
     organization = models.ForeignKey(
         Organization, verbose_name="发布机构", on_delete=models.PROTECT, related_name="items"
     )
     category = models.ForeignKey(Category, verbose_name="公开目录", on_delete=models.PROTECT, related_name="items")
     kind = models.CharField("信息类型", max_length=20, choices=ItemKind.choices, default=ItemKind.GENERAL)
-    title = models.CharField("标题", max_length=300)
-    summary = models.TextField("内容概述", blank=True)
-    keywords = models.CharField("主题词", max_length=200, blank=True)
-    document_number = models.CharField(
-        "文号", max_length=100, blank=True, help_text="如：龙民发〔2016〕12号；无文号留空"
-    )
-    # Unknown (NULL) only for items taken over from an old site that never recorded it
-    # (docs/rules.md “成文日期未知”); staff-written items must give it (the admin form requires it).
-    written_date = models.DateField(
-        "成文日期", null=True, blank=True, help_text="信息形成（签发）之日，公开时限由此起算"
-    )
-    body = models.TextField("正文", blank=True)
-    validity = models.CharField("有效性", max_length=10, choices=Validity.choices, blank=True, help_text="政策文件必填")
     disclosure_method = models.CharField("公开方式", max_length=20, default="主动公开", editable=False)
     disclosure_scope = models.CharField("公开范围", max_length=20, default="面向社会", editable=False)
-    source = models.CharField("信息来源", max_length=100, blank=True)
     # 网站迁移 (docs/import.md): the item's address on the old site, the first key that makes a
     # re-import update instead of duplicate; and the 文号 folded by the search normalization, the
     # last key (with 发布机构, 标题, 发布日期) when an old site had neither address nor 索引号.
@@ -168,47 +204,8 @@ class DisclosureItem(models.Model):
         related_name="+",
         editable=False,
     )
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    # Everyone who wrote any part of the current edition: none of them may review or approve it.
-    contributors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
     scheduled_for = models.DateTimeField("定时发布时间", null=True, blank=True, editable=False)
-    return_reason = models.TextField("退回理由", blank=True, editable=False)
     emergency = models.BooleanField("应急发布待复核", default=False, editable=False)
-    pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
-    content_override_reason = models.TextField("内容检查放行理由", blank=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     objects = ItemQuerySet.as_manager()
 
@@ -232,12 +229,10 @@ class DisclosureItem(models.Model):
         return self.title
 
     def prepare_to_store(self) -> None:
-        """What every write does to the content first; bulk paths (site import) call it themselves."""
-        self.body = sanitize_html(self.body)  # sanitized on save; again on render (|clean_html)
+        super().prepare_to_store()
         self.document_number_key = document_number_key(self.document_number)
 
     def save(self, *args, **kwargs):
-        self.prepare_to_store()
         if kwargs.get("update_fields") is not None and "document_number" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "document_number_key"}
         super().save(*args, **kwargs)
@@ -533,7 +528,7 @@ class SecrecyReview(models.Model):
 # snapshot of the version it superseded. Transitions live in disclosures/workflow.py.
 
 
-class Revision(models.Model):
+class Revision(Edition):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PENDING_REVIEW = "pending_review", "待审核"
@@ -552,14 +547,6 @@ class Revision(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
-    title = models.CharField("标题", max_length=300)
-    summary = models.TextField("内容概述", blank=True)
-    keywords = models.CharField("主题词", max_length=200, blank=True)
-    document_number = models.CharField("文号", max_length=100, blank=True)
-    written_date = models.DateField("成文日期", null=True, blank=True)
-    validity = models.CharField("有效性", max_length=10, choices=DisclosureItem.Validity.choices, blank=True)
-    source = models.CharField("信息来源", max_length=100, blank=True)
-    body = models.TextField("正文", blank=True)
     detail = models.JSONField("类型信息", default=dict, blank=True, editable=False)
     substantive = models.BooleanField(
         "实质性修改",
@@ -571,43 +558,6 @@ class Revision(models.Model):
     )
     base = models.JSONField("修订时的现行版本", default=dict, editable=False)
     superseded = models.JSONField("被替代的版本", default=dict, editable=False)
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    contributors = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
-    )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
-    return_reason = models.TextField("退回理由", blank=True, editable=False)
-    pii_override_reason = models.TextField("隐私检查放行理由", blank=True, editable=False)
-    content_override_reason = models.TextField("内容检查放行理由", blank=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
         verbose_name = "修订版本"
@@ -632,10 +582,6 @@ class Revision(models.Model):
     @property
     def organization_id(self):
         return self.item.organization_id
-
-    def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        super().save(*args, **kwargs)
 
 
 class RevisionAttachment(StoredFile):

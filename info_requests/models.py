@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from portal.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from portal.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField, staff_reference
 from portal.models import Organization
 from portal.uploads import random_name
 
@@ -90,14 +90,7 @@ class Application(models.Model):
     status = models.CharField("状态", max_length=15, choices=Status.choices, default=Status.SUBMITTED, editable=False)
     outcome = models.CharField("办理结果", max_length=25, choices=Outcome.choices, blank=True, editable=False)
     answered_date = models.DateField("答复日期", null=True, blank=True, editable=False)
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    handler = staff_reference("承办人", editable=True)
 
     class Meta:
         verbose_name = "政府信息公开申请"
@@ -161,14 +154,7 @@ class ClockEvent(models.Model):
     applicant_notified_date = models.DateField("告知申请人日期", null=True, blank=True)
     applicant_due_date = models.DateField("申请人期限", null=True, blank=True, help_text="补正的合理期限或缴费期限")
     amount = models.DecimalField("金额（元）", max_digits=10, decimal_places=2, null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="登记人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference("登记人", editable=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
@@ -204,14 +190,7 @@ class ReplyLetter(models.Model):
     title = models.CharField("标题", max_length=100)
     body = models.TextField("正文")
     sent_date = models.DateField("答复日期", null=True, blank=True)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="起草人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    drafted_by = staff_reference("起草人", editable=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:

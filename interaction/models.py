@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from disclosures.models import Category, DisclosureItem
-from portal.fields import EncryptedCharField, EncryptedEmailField
+from portal.fields import EncryptedCharField, EncryptedEmailField, staff_reference
 from portal.models import Organization
 
 
@@ -124,27 +124,11 @@ class Message(models.Model):
     status = models.CharField(
         "状态", max_length=20, choices=Status.choices, default=Status.SUBMITTED, editable=False, db_index=True
     )
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    handler = staff_reference("承办人")
     reject_reason = models.TextField("不予受理理由（告知留言人）", blank=True, editable=False)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True, editable=False)
     published_at = models.DateTimeField("选登时间", null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="选登人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    published_by = staff_reference("选登人")
 
     objects = MessageQuerySet.as_manager()
 
@@ -193,14 +177,7 @@ class Reply(models.Model):
 
     message = models.OneToOneField(Message, verbose_name="留言", on_delete=models.CASCADE, related_name="reply")
     body = models.TextField("答复内容")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="起草人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_reference("起草人", blank=False)
     contributors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
     )
@@ -208,15 +185,7 @@ class Reply(models.Model):
         Organization, verbose_name="答复单位", on_delete=models.PROTECT, related_name="+", editable=False
     )
     return_reason = models.TextField("退回理由", blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审批人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    approved_by = staff_reference("审批人")
     approved_at = models.DateTimeField("审批时间", null=True, blank=True, editable=False)
     updated_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -321,14 +290,7 @@ class Consultation(models.Model):
         related_name="consultation_feedback",
         editable=False,
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_reference("创建人", blank=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = ConsultationQuerySet.as_manager()

@@ -196,3 +196,13 @@ def encrypted_fields(model) -> list[models.Field]:
 
 def blind_index_fields(model) -> list[BlindIndexField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+
+
+def staff_reference(verbose_name: str, **options) -> models.ForeignKey:
+    """A staff member who did something to a record (created, reviewed, approved, handled it):
+    kept when the account is deleted (the name stays in the audit log), no reverse accessor, not
+    edited in forms — set by the domain functions only."""
+    from django.conf import settings
+
+    defaults = {"null": True, "blank": True, "on_delete": models.SET_NULL, "related_name": "+", "editable": False}
+    return models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=verbose_name, **(defaults | options))

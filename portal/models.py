@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .fields import staff_reference
 from .index_templates import validate_template
 
 
@@ -298,14 +299,7 @@ class BackgroundJob(models.Model):
     progress_note = models.CharField("进度说明", max_length=200, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
     error = models.TextField("错误", blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="发起人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = staff_reference("发起人", editable=True)
     organization = models.ForeignKey(
         Organization, verbose_name="机构", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

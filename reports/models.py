@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 
 from disclosures.models import DisclosureItem
+from portal.fields import staff_reference
 from portal.models import Organization
 
 
@@ -39,15 +40,7 @@ class YearlyFigures(models.Model):
     source = models.CharField(
         "数据来源", max_length=300, help_text="如：县政务服务管理局审批系统导出（2026-01-05）；县财政局非税收入系统"
     )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="填报人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    entered_by = staff_reference("填报人")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -93,15 +86,7 @@ class AnnualReport(models.Model):
     )
     snapshot = models.JSONField("提交时冻结的数据", null=True, blank=True, editable=False)
     generated_at = models.DateTimeField("数据生成时间", null=True, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_reference("创建人")
     contributors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name="编写人", blank=True, related_name="+", editable=False
     )
