@@ -27,6 +27,13 @@ rendered from data older than a commit is always stored under an older version. 
 after `PAGE_CACHE_SECONDS` (default 60), which bounds time-based changes (公示期已满, consultation
 periods) and the shown 浏览量.
 
+A worker also keeps the copies it served last in its own memory (`_Local`: at most
+`PAGE_CACHE_LOCAL_ENTRIES` pages) and reads the shared version at most every
+`PAGE_CACHE_LOCAL_SECONDS` (default 0.5 s): a hit then costs no round trip at all. A local copy is
+used only under the version the shared cache named at most that long ago, so a change is visible
+on every worker within that time (and at once on the worker that made it, which sets its own
+version when it bumps). The shared cache stays the only source of versions and of stored pages.
+
 `StableETagMiddleware` (inside Django's ConditionalGetMiddleware) gives public pages an ETag that
 ignores the live view count, and a Last-Modified of the content version, so a browser's
 revalidation gets 304 (and a 304 is never counted as a view).
@@ -39,12 +46,16 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -60,6 +71,7 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 VERSION_KEY = "pc:version"
 MAX_BYTES = 1024 * 1024  # bigger responses (a whole CSV export) are not worth a cache entry
+LOCAL_MAX_BYTES = 32 * 1024 * 1024  # a worker's own copies together (_Local)
 EXCLUDED_PREFIXES = ("/admin/", "/media/", "/static/", "/ckeditor5/")
 ALLOWED_VARY = {"cookie", "accept-encoding", "accept-language"}
 REFUSING_CACHE_CONTROL = {"private", "no-store", "no-cache"}  # no-cache unless StableETagMiddleware set it
@@ -114,6 +126,7 @@ def bump() -> str:
     """A new version token: every stored copy is stale from now on, on every worker. A fresh
     random token rather than an increment, so concurrent bumps need no atomic counter."""
     token = f"{time.time():.6f}:{secrets.token_hex(4)}"
+    LOCAL.set_version(token)  # this worker sees its own change at once
     try:
         _cache().set(VERSION_KEY, token, None)
     except Exception:  # the change itself is committed; copies still expire after PAGE_CACHE_SECONDS
@@ -180,6 +193,71 @@ def _m2m_receiver(sender, action, using=DEFAULT_DB_ALIAS, **kwargs):
         changed(using)
 
 
+# ---- the worker's own first level ---------------------------------------------------------------
+
+
+class _Local:
+    """This worker's recent pages and the shared version as last read (see the module docstring).
+    Guarded by a lock for threaded servers; gunicorn's sync workers never contend for it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.pages: OrderedDict[str, dict] = OrderedDict()
+        self.bytes = 0
+        self.version: str | None = None
+        self.read_at = 0.0
+
+    def set_version(self, token: str) -> None:
+        with self.lock:
+            self.version, self.read_at = token, time.monotonic()
+
+    def fresh_version(self) -> str | None:
+        """The version read less than PAGE_CACHE_LOCAL_SECONDS ago, or None (read it again)."""
+        if self.version is not None and time.monotonic() - self.read_at < settings.PAGE_CACHE_LOCAL_SECONDS:
+            return self.version
+        return None
+
+    def get(self, key: str, version: str) -> dict | None:
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry["version"] != version:
+                return None
+            if time.time() - entry.get("stored", 0) >= settings.PAGE_CACHE_SECONDS:
+                self._drop(key)  # expired like its shared copy (time-based changes, the shown count)
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        limit = settings.PAGE_CACHE_LOCAL_ENTRIES
+        if limit <= 0 or "stored" not in entry:
+            return
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = entry
+            self.bytes += len(entry["content"])
+            while self.pages and (len(self.pages) > limit or self.bytes > LOCAL_MAX_BYTES):
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key: str) -> None:
+        self.bytes -= len(self.pages.pop(key)["content"])
+
+
+LOCAL = _Local()
+
+
+def _settings_changed(setting, **kwargs) -> None:  # tests switch caches: forget what this process holds
+    if setting in ("CACHES", "PAGE_CACHE_SECONDS", "PAGE_CACHE_LOCAL_SECONDS", "PAGE_CACHE_LOCAL_ENTRIES"):
+        LOCAL.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="portal.pagecache.local")
+
+
 # ---- the middleware ---------------------------------------------------------------------------
 
 
@@ -242,14 +320,25 @@ class PageCacheMiddleware:
         if key is None:
             return self._counted(request, self.get_response(request))
         store = _cache()
+        local = not isinstance(store, DummyCache)  # a dummy shared cache means: cache nothing, here too
+        version = LOCAL.fresh_version() if local else None
+        if version is not None and (entry := LOCAL.get(key, version)) is not None:
+            return self._hit(request, entry)  # no round trip at all
         try:
-            found = store.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY) or current_version()
+            if version is None:  # read the shared version (and the page with it, one round trip)
+                found = store.get_many([VERSION_KEY, key])
+                version = found.get(VERSION_KEY) or current_version()
+                if local:
+                    LOCAL.set_version(version)
+                entry = found.get(key)
+            else:
+                entry = store.get(key)
         except Exception:  # cache unreachable (or its table not created yet): render, store nothing
             logger.warning("页面缓存不可用（page cache unavailable）", exc_info=True)
             return self._counted(request, self.get_response(request))
-        entry = found.get(key)
         if entry is not None and entry["version"] == version:
+            if local:
+                LOCAL.put(key, entry)
             return self._hit(request, entry)
         request.page_version_time = max(_version_time(version), _midnight())
         response = self.get_response(request)
@@ -260,11 +349,15 @@ class PageCacheMiddleware:
                 "headers": list(response.items()),
                 "content": response.content,
                 "count": getattr(request, "count_view", None),
+                "stored": time.time(),
             }
             try:
                 store.set(key, entry, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("页面缓存写入失败（page not stored）", exc_info=True)
+            else:
+                if local:
+                    LOCAL.put(key, entry)
         return self._counted(request, response)
 
     def _hit(self, request, entry):

@@ -142,6 +142,10 @@ VIEW_COUNT_REDIS_URL = REDIS_URL
 # Seconds a cached page lives at most (0 switches the cache off; off by default with DEBUG so
 # template edits show at once). Publication and every other change invalidate at once anyway.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=0 if DEBUG else 60)
+# Each worker's own copies of the pages it served last, used while the shared version it read is
+# at most this old (portal/pagecache.py): a change shows on every worker within that time.
+PAGE_CACHE_LOCAL_SECONDS = env.float("PAGE_CACHE_LOCAL_SECONDS", default=0.5)
+PAGE_CACHE_LOCAL_ENTRIES = env.int("PAGE_CACHE_LOCAL_ENTRIES", default=300)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -404,3 +404,66 @@ def test_redis_page_cache_invalidates_at_once(client, build, site_profile, redis
     assert "没有通知缓存的标题" not in text(client, item.get_absolute_url())
     commits(workflow.withdraw, item, build.leader, reason="信息有误")
     assert "已撤回" in text(client, item.get_absolute_url())
+
+
+# ---- the worker's own first level (pagecache.LOCAL) -----------------------------------------------
+
+
+def another_worker_bumps(page_cache) -> None:
+    """What a commit in another process does: only the shared version changes, not this worker's."""
+    page_cache.set(pagecache.VERSION_KEY, "9999999999.000000:other", None)
+
+
+def test_a_repeated_hit_is_served_from_the_workers_memory_without_any_query(
+    client, build, site_profile, page_cache, django_assert_num_queries
+):
+    build.item()
+    text(client, "/guide/")
+    with django_assert_num_queries(0):
+        text(client, "/guide/")
+
+
+def test_another_workers_change_is_seen_once_the_local_version_is_older_than_its_bound(
+    client, build, site_profile, page_cache, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0.5
+    item = build.item("旧标题")
+    text(client, item.get_absolute_url())
+    behind_the_caches_back(item, title="另一个进程改的标题")
+    another_worker_bumps(page_cache)
+    # Within the bound this worker may still serve its copy …
+    assert "旧标题" in text(client, item.get_absolute_url())
+    # … and once its version is older than the bound it reads the shared one and renders afresh.
+    pagecache.LOCAL.read_at -= 0.6
+    assert "另一个进程改的标题" in text(client, item.get_absolute_url())
+
+
+def test_without_a_local_bound_every_request_reads_the_shared_version(
+    client, build, site_profile, page_cache, settings
+):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    item = build.item("旧标题")
+    text(client, item.get_absolute_url())
+    behind_the_caches_back(item, title="新标题")
+    another_worker_bumps(page_cache)
+    assert "新标题" in text(client, item.get_absolute_url())
+
+
+def test_local_copies_expire_with_the_shared_ones(client, build, site_profile, page_cache):
+    item = build.item("旧标题")
+    text(client, item.get_absolute_url())
+    behind_the_caches_back(item, title="新标题")
+    for entry in pagecache.LOCAL.pages.values():
+        entry["stored"] -= 61
+    page_cache.clear()  # the shared copy has expired too
+    pagecache.LOCAL.read_at -= 1
+    assert "新标题" in text(client, item.get_absolute_url())
+
+
+def test_local_memory_is_bounded(client, build, site_profile, page_cache, settings):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 3
+    build.item()
+    for n in range(6):
+        text(client, f"/guide/?n={n}")
+    assert len(pagecache.LOCAL.pages) == 3
+    assert pagecache.LOCAL.bytes == sum(len(e["content"]) for e in pagecache.LOCAL.pages.values())
