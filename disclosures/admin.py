@@ -25,6 +25,7 @@ from .models import (
     DisclosureItem,
     ElderlyCareDetail,
     InspectionReport,
+    ItemKind,
     PolicyDetail,
     ProcurementDetail,
     Revision,
@@ -101,6 +102,26 @@ for _inline in DETAIL_INLINES:
         _inline.raw_id_fields = ["interpretation"]
 
 
+def category_label(category: Category) -> str:
+    """A 公开目录 node as one option of an indented tree: “法定主动公开内容”, “　└ 社会救助”,
+    “　　└ 低保”."""
+    if not category.depth:
+        return category.name
+    return "　" * category.depth + "└ " + category.name
+
+
+def kind_links(request) -> list[tuple[str, str, str, bool]]:
+    """The first step of the add form: (kind, label, URL, chosen) for each 信息类型; the URL
+    keeps the other query parameters (popup, list filters, initial values)."""
+    chosen = request.GET.get("kind", "")
+    links = []
+    for value, label in ItemKind.choices:
+        query = request.GET.copy()
+        query["kind"] = value
+        links.append((value, label, "?" + query.urlencode(), value == chosen))
+    return links
+
+
 class ItemForm(forms.ModelForm):
     class Meta:
         model = DisclosureItem
@@ -125,6 +146,10 @@ class ItemForm(forms.ModelForm):
         # 未知 (docs/rules.md “成文日期未知”).
         if "written_date" in self.fields:
             self.fields["written_date"].required = not (self.instance.pk and self.instance.written_date is None)
+        if "category" in self.fields:  # the 公开目录 as a tree, in path order
+            field = self.fields["category"]
+            field.queryset = field.queryset.order_by("path")
+            field.label_from_instance = category_label
 
     def clean(self):
         data = super().clean()
@@ -223,11 +248,38 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         ("正文", {"fields": ["body"]}),
     ]
 
+    def chosen_kind(self, request, obj=None) -> str:
+        """The 信息类型 whose sections the form shows: the item's own; on the add form the kind
+        chosen first (`?kind=`), or the one posted when its section was on the page."""
+        if obj is not None:
+            return obj.kind
+        if request.method == "POST":
+            kind = request.POST.get("kind", "")
+            inline = next((i for i in DETAIL_INLINES if i.kind == kind), None)
+            prefix = inline.model._meta.get_field("item").remote_field.related_name if inline else ""
+            return kind if prefix and f"{prefix}-TOTAL_FORMS" in request.POST else ""
+        kind = request.GET.get("kind", "")
+        return kind if kind in ItemKind.values else ""
+
     def get_inline_instances(self, request, obj=None):
+        # Only the sections of the item's kind: not every kind's fields one under the other.
         inlines = super().get_inline_instances(request, obj)
+        kind = self.chosen_kind(request, obj)
         if obj is None:
-            return [i for i in inlines if not isinstance(i, (SecrecyReviewInline, ChangeNoteInline))]
-        return [i for i in inlines if not isinstance(i, DetailInline) or i.kind == obj.kind]
+            inlines = [i for i in inlines if not isinstance(i, (SecrecyReviewInline, ChangeNoteInline))]
+        return [i for i in inlines if not isinstance(i, DetailInline) or i.kind == kind]
+
+    def get_fieldsets(self, request, obj=None):
+        sets = super().get_fieldsets(request, obj)
+        if obj is None:  # nothing to show of the state before the item exists
+            sets = [(name, opts) for name, opts in sets if name != "状态"]
+        return sets
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        extra["kind_choices"] = kind_links(request)
+        extra["chosen_kind"] = self.chosen_kind(request)
+        return super().add_view(request, form_url, extra_context=extra)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -410,6 +462,7 @@ class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def xlsx_view(self, request, pk: int):
         from django.http import Http404, HttpResponse
+        from django.utils import timezone
 
         from . import inspection
 
@@ -423,5 +476,7 @@ class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             inspection.as_xlsx(indicators),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="inspection-{report.created_at:%Y%m%d-%H%M}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="inspection-{timezone.localtime(report.created_at):%Y%m%d-%H%M}.xlsx"'
+        )
         return response

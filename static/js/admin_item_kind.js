@@ -1,0 +1,20 @@
+// Item add form (templates/admin/disclosures/disclosureitem/change_form.html): choosing 信息类型
+// reloads the form with ?kind= so the server shows that kind's sections only, keeping what was
+// typed in the plain fields as initial values. Without JavaScript the links of 第一步 do the same.
+(function () {
+  "use strict";
+  var step = document.getElementById("kind-step");
+  var select = document.getElementById("id_kind");
+  if (!step || !select) return;
+  var KEEP = ["organization", "category", "title", "document_number", "written_date", "validity", "keywords", "summary", "source"];
+  select.addEventListener("change", function () {
+    var query = new URLSearchParams(window.location.search);
+    KEEP.forEach(function (name) {
+      var field = select.form.elements[name];
+      if (field && field.value) query.set(name, field.value);
+      else query.delete(name);
+    });
+    query.set("kind", select.value);
+    window.location.search = query.toString();
+  });
+})();
