@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
@@ -317,6 +318,65 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
             extra["open_revision"] = obj.revisions.filter(status__in=Revision.OPEN_STATES).first()
             extra["revisions"] = list(obj.revisions.order_by("-number"))
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    # ---- “在站点上查看”: the public page, or a staff preview while the item is not public ----
+    def view_on_site(self, obj):
+        if obj.is_public or obj.status == DisclosureItem.Status.WITHDRAWN:
+            return obj.get_absolute_url()
+        return reverse("admin:disclosures_disclosureitem_preview", args=[obj.pk])
+
+    def get_urls(self):
+        from django.urls import path
+
+        preview = path(
+            "<int:pk>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="disclosures_disclosureitem_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, pk: int):
+        """The item as the public page will show it, for staff who may see it (their
+        organizations' items; portal/access.py): behind the admin login, marked 预览（未公开）,
+        noindex and never cached (admin_view adds never_cache; staff carry a session, which the
+        page cache never stores — portal/pagecache.py)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.shortcuts import redirect, render
+        from django.utils.cache import add_never_cache_headers
+
+        from .views import _ancestors, detail_rows
+
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise Http404("信息不存在或不在您的管理范围内。")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if obj.is_public:
+            return redirect(obj.get_absolute_url())
+        attachments = list(obj.attachments.all())
+        for a in attachments:  # the staff-only file address: the public one answers only when public
+            a.get_absolute_url = a.file.url
+        response = render(
+            request,
+            "disclosures/item_preview.html",
+            {
+                "item": obj,
+                "views": obj.view_count,
+                "detail": obj.detail,
+                "detail_rows": detail_rows(obj),
+                "attachments": attachments,
+                "change_notes": list(obj.change_notes.all()),
+                "ancestors": _ancestors(obj.category) + [obj.category],
+                "print_view": False,
+                "attachments_closed": "",
+                "related": None,
+                "change_url": reverse("admin:disclosures_disclosureitem_change", args=[obj.pk]),
+            },
+        )
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     # ---- staff search: the same Chinese search as /search/, plus own drafts ----------
     def get_search_results(self, request, queryset, search_term):

@@ -267,3 +267,47 @@ def test_admin_shows_beijing_time(client, build):
     entry = SecrecyReview.objects.filter(item=item).first()
     entry.at = item.published_at
     assert "2026-12-03 00:51" in str(entry)
+
+
+# ---- staff preview of an item that is not public ------------------------------------------------
+
+
+def test_view_on_site_of_a_draft_opens_a_staff_preview(client, build, site_profile):
+    item = build.item("尚未发布的通知", state="draft", body="<p>预览正文</p>")
+    Attachment.objects.create(
+        item=item,
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
+        original_name="名单.pdf",
+        file_type="pdf",
+        size=10,
+        content_type="application/pdf",
+    )
+    assert client.get(item.get_absolute_url()).status_code == 404  # the public never sees it
+    preview = f"/admin/disclosures/disclosureitem/{item.pk}/preview/"
+    assert client.get(preview).status_code == 302  # to the admin login
+    client.force_login(build.editor)
+    page = client.get(change(item)).content.decode()
+    assert f'href="{preview}"' in page and "在站点上查看" in page
+    response = client.get(preview)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "预览（未公开）" in html and "预览正文" in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    attachment = item.attachments.get()
+    assert f'href="{attachment.file.url}"' in html  # opens for staff, not the public 404 address
+
+
+def test_preview_follows_the_organization_scope(client, build, site_profile):
+    item = build.item("财政局草稿", state="draft", org=build.other_org)
+    client.force_login(build.user("only_a", "editor", org=build.org))
+    assert client.get(f"/admin/disclosures/disclosureitem/{item.pk}/preview/").status_code == 404
+
+
+def test_view_on_site_of_a_published_item_is_its_public_page(client, build, site_profile):
+    item = build.item("已发布")
+    client.force_login(build.editor)
+    page = client.get(change(item)).content.decode()
+    assert f'href="{item.get_absolute_url()}"' in page
+    assert client.get(f"/admin/disclosures/disclosureitem/{item.pk}/preview/").status_code == 302
