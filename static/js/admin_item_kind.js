@@ -7,7 +7,9 @@
   var select = document.getElementById("id_kind");
   if (!step || !select) return;
   var KEEP = ["organization", "category", "title", "document_number", "written_date", "validity", "keywords", "summary", "source"];
+  var shown = select.value; // the kind whose sections the server rendered
   select.addEventListener("change", function () {
+    if (select.value === shown) return;
     var query = new URLSearchParams(window.location.search);
     KEEP.forEach(function (name) {
       var field = select.form.elements[name];

@@ -1,0 +1,110 @@
+"""The admin screens a clerk uses every day, at 1366 px in a real browser (issue 13, “Admin”):
+the item form shows only the chosen kind's sections, the item list's title column is readable,
+the approval page shows what is approved, times are Beijing time. Screenshots go to screenshots/
+(not committed) for a person to look at."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from disclosures.models import DisclosureItem
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "demo-pass-2026"
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    call_command("demo", stdout=open(os.devnull, "w"))
+    return live_server
+
+
+def staff_page(browser, base, username, **context):
+    ctx = browser.new_context(
+        viewport={"width": 1366, "height": 900}, timezone_id="Asia/Shanghai", locale="zh-CN", **context
+    )
+    page = ctx.new_page()
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(base + "/admin/")
+    return page
+
+
+def shot(page, name):
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"admin-{name}-1366.png"), full_page=True)
+
+
+def height(page) -> int:
+    return page.evaluate("document.documentElement.scrollHeight")
+
+
+def test_item_form_shows_the_chosen_kinds_sections(browser, demo_site):
+    page = staff_page(browser, demo_site.url, "editor")
+    page.goto(demo_site.url + "/admin/disclosures/disclosureitem/add/")
+    expect(page.get_by_role("heading", name="第一步：选择信息类型")).to_be_visible()
+    assert page.locator(".timezonewarning").count() == 0  # browser and server both in Beijing time
+    page.select_option("#id_organization", label="龙陵县民政局")
+    options = page.locator("#id_category option").all_inner_texts()
+    assert "　　└ 最低生活保障" in options or any(o.startswith("　　└ ") for o in options)
+    page.fill("#id_title", "关于调整临时救助标准的通知")
+    page.select_option("#id_kind", "policy")  # reloads with ?kind=policy, keeping what was typed
+    page.wait_for_url("**kind=policy**")
+    expect(page.locator("#id_title")).to_have_value("关于调整临时救助标准的通知")
+    expect(page.locator("#policy-group")).to_be_visible()
+    for other in ("budget", "procurement", "social_assistance", "elderly_care"):
+        assert page.locator(f"#{other}-group").count() == 0
+    assert height(page) < 3000, height(page)  # was ~4,350 px with every kind's sections
+    shot(page, "item-add-policy")
+    page.context.close()
+
+
+def test_item_form_without_javascript_follows_the_kind_links(browser, demo_site):
+    page = staff_page(browser, demo_site.url, "editor", java_script_enabled=False)
+    page.goto(demo_site.url + "/admin/disclosures/disclosureitem/add/")
+    page.get_by_role("link", name="社会救助", exact=True).click()
+    expect(page.locator("#social_assistance-group")).to_be_visible()
+    assert page.locator("#policy-group").count() == 0
+    page.context.close()
+
+
+def test_item_list_title_column_is_readable(browser, demo_site):
+    page = staff_page(browser, demo_site.url, "editor")
+    page.goto(demo_site.url + "/admin/disclosures/disclosureitem/")
+    shot(page, "item-list")
+    title = page.locator("#result_list th.column-title")
+    assert title.bounding_box()["width"] >= 320, title.bounding_box()
+    number = page.locator("#result_list td.field-index_number").first
+    assert number.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    page.context.close()
+
+
+def test_approval_page_shows_what_is_approved(browser, demo_site):
+    item = DisclosureItem.objects.get(title="（待审批）2027年养老服务补贴标准")
+    page = staff_page(browser, demo_site.url, "leader")
+    page.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{item.pk}/workflow/approve/")
+    subject = page.locator(".wf-subject")
+    expect(subject.locator(".wf-subject-title")).to_have_text(item.title)
+    expect(subject.locator(".wf-body")).to_contain_text("本信息用于演示审核流程中的不同状态。")
+    expect(subject).to_contain_text("保密审查")
+    shot(page, "approve")
+    page.context.close()
+
+
+def test_refused_step_is_shown_disabled_with_the_reason(browser, demo_site):
+    item = DisclosureItem.objects.get(title__startswith="（草稿·隐私检查未通过）")
+    page = staff_page(browser, demo_site.url, "editor")
+    page.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{item.pk}/change/")
+    blocked = page.locator(".wf-blocked", has_text="提交审核")
+    expect(blocked).to_contain_text("暂不能执行")
+    assert blocked.get_by_role("link").count() == 0
+    shot(page, "item-change-blocked")
+    page.context.close()
