@@ -252,8 +252,8 @@ def test_no_colon_after_a_label_ending_in_chinese_punctuation(client, build):
     item = build.item("冒号", state="pending_review")
     client.force_login(build.reviewer)
     page = client.get(step(item, "review")).content.decode()
-    assert "可以公开。</label>" in page and "可以公开。:" not in page
-    assert "审查意见（内部）:</label>" in page  # other labels keep their suffix
+    assert "可以公开。</label>" in page and "可以公开。:" not in page and "可以公开。：" not in page
+    assert "审查意见（内部）：</label>" in page  # other labels get the full-width colon
 
 
 def test_admin_shows_beijing_time(client, build):

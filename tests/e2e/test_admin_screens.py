@@ -108,3 +108,14 @@ def test_refused_step_is_shown_disabled_with_the_reason(browser, demo_site):
     assert blocked.get_by_role("link").count() == 0
     shot(page, "item-change-blocked")
     page.context.close()
+
+
+def test_review_page_label_has_no_stray_colon(browser, demo_site):
+    item = DisclosureItem.objects.get(title="（待审核）特困人员生活自理能力评估结果")
+    page = staff_page(browser, demo_site.url, "reviewer")
+    page.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{item.pk}/workflow/review/")
+    label = page.locator("label[for=id_secrecy_confirmed]")
+    assert label.inner_text().endswith("可以公开。"), label.inner_text()
+    expect(page.locator(".wf-subject")).to_contain_text("尚未进行保密审查")
+    shot(page, "review")
+    page.context.close()
