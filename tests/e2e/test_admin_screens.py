@@ -119,3 +119,15 @@ def test_review_page_label_has_no_stray_colon(browser, demo_site):
     expect(page.locator(".wf-subject")).to_contain_text("尚未进行保密审查")
     shot(page, "review")
     page.context.close()
+
+
+def test_view_on_site_of_a_draft_opens_the_staff_preview(browser, demo_site):
+    item = DisclosureItem.objects.get(title="（草稿）2026年12月低保金发放计划")
+    page = staff_page(browser, demo_site.url, "editor")
+    page.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{item.pk}/change/")
+    page.get_by_role("link", name="在站点上查看").click()
+    expect(page.locator(".banner-preview h2")).to_have_text("预览（未公开）")
+    expect(page.locator("h1")).to_have_text(item.title)
+    assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
+    shot(page, "preview")
+    page.context.close()
