@@ -131,3 +131,40 @@ def test_view_on_site_of_a_draft_opens_the_staff_preview(browser, demo_site):
     assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
     shot(page, "preview")
     page.context.close()
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_problems(page, include=None):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "([inc, t]) => axe.run(inc ? {include: inc} : document, {runOnly: {type: 'tag', values: t}})",
+        [include, TAGS],
+    )
+    assert result["passes"], "axe did not run"
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_new_admin_parts_and_the_preview_pass_axe(browser, demo_site):
+    """The parts this work added (第一步, 送审内容, the workflow panel) and the whole preview page,
+    which is a public page; Django's own admin screens are not ours to audit here."""
+    assert AXE.exists(), "axe-core missing: run `npm ci` (./dev test does it)"
+    draft = DisclosureItem.objects.get(title="（草稿）2026年12月低保金发放计划")
+    pending = DisclosureItem.objects.get(title="（待审批）2027年养老服务补贴标准")
+    editor = staff_page(browser, demo_site.url, "editor", bypass_csp=True)
+    editor.goto(demo_site.url + "/admin/disclosures/disclosureitem/add/?kind=policy")
+    problems = axe_problems(editor, [["#kind-step"]])
+    editor.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{draft.pk}/change/")
+    problems += axe_problems(editor, [[".wf-panel"]])
+    editor.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{draft.pk}/preview/")
+    problems += axe_problems(editor)
+    leader = staff_page(browser, demo_site.url, "leader", bypass_csp=True)
+    leader.goto(demo_site.url + f"/admin/disclosures/disclosureitem/{pending.pk}/workflow/approve/")
+    problems += axe_problems(leader, [[".wf-subject"]])
+    assert not problems, problems
