@@ -8,6 +8,9 @@ and PII findings itself; a forged POST therefore meets the same guards as the bu
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -261,6 +264,14 @@ def workflow_buttons(obj, user, table: dict[str, Action]) -> list[tuple[str, Act
     return buttons
 
 
+def _brief(decision: workflow.Decision) -> workflow.Decision:
+    """A refusal for findings without the list of findings (“发现疑似个人信息，请脱敏后再提交：…。”
+    becomes “…请脱敏后再提交（见上方检查结果）。”): the panel lists them above the buttons."""
+    if decision.allowed or not decision.reason.startswith("发现疑似"):
+        return decision
+    return dataclasses.replace(decision, reason=re.sub(r"：[^。]*。", "（见上方检查结果）。", decision.reason))
+
+
 def item_history(obj):
     from portal.models import AuditEntry
 
@@ -335,6 +346,8 @@ class WorkflowAdminMixin(ActionAdminMixin):
             buttons = [b for b in buttons if b[0] not in ("pii_mask", "pii_override")]
         if not [f for f in content if not f.blocks_always] or obj.content_override_reason:
             buttons = [b for b in buttons if b[0] != "content_override"]
+        if findings or content:  # the findings are listed above the buttons: say so, not all again
+            buttons = [(n, a, _brief(d)) for n, a, d in buttons]
         return {
             "workflow_actions": buttons,
             "pii_findings": findings,

@@ -181,7 +181,9 @@ def test_a_step_blocked_by_findings_is_disabled_and_its_page_not_offered(client,
     client.force_login(build.editor)
     page = client.get(change(item)).content.decode()
     assert step(item, "submit") not in page
-    assert "暂不能执行" in page.split('class="wf-blocked"')[1].split("</li>")[0]
+    blocked = page.split('class="wf-blocked"')[1].split("</li>")[0]
+    assert "暂不能执行：发现疑似个人隐私信息" in blocked and "（见上方检查结果）。" in blocked
+    assert "139****2345" not in blocked and "139****2345" in page  # listed once, in the findings table
     response = client.get(step(item, "submit"))
     assert response.status_code == 302
     assert client.post(step(item, "submit")).status_code == 400  # the server refuses it itself
