@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
@@ -25,6 +26,7 @@ from .models import (
     DisclosureItem,
     ElderlyCareDetail,
     InspectionReport,
+    ItemKind,
     PolicyDetail,
     ProcurementDetail,
     Revision,
@@ -101,6 +103,26 @@ for _inline in DETAIL_INLINES:
         _inline.raw_id_fields = ["interpretation"]
 
 
+def category_label(category: Category) -> str:
+    """A 公开目录 node as one option of an indented tree: “法定主动公开内容”, “　└ 社会救助”,
+    “　　└ 低保”."""
+    if not category.depth:
+        return category.name
+    return "　" * category.depth + "└ " + category.name
+
+
+def kind_links(request) -> list[tuple[str, str, str, bool]]:
+    """The first step of the add form: (kind, label, URL, chosen) for each 信息类型; the URL
+    keeps the other query parameters (popup, list filters, initial values)."""
+    chosen = request.GET.get("kind", "")
+    links = []
+    for value, label in ItemKind.choices:
+        query = request.GET.copy()
+        query["kind"] = value
+        links.append((value, label, "?" + query.urlencode(), value == chosen))
+    return links
+
+
 class ItemForm(forms.ModelForm):
     class Meta:
         model = DisclosureItem
@@ -125,6 +147,10 @@ class ItemForm(forms.ModelForm):
         # 未知 (docs/rules.md “成文日期未知”).
         if "written_date" in self.fields:
             self.fields["written_date"].required = not (self.instance.pk and self.instance.written_date is None)
+        if "category" in self.fields:  # the 公开目录 as a tree, in path order
+            field = self.fields["category"]
+            field.queryset = field.queryset.order_by("path")
+            field.label_from_instance = category_label
 
     def clean(self):
         data = super().clean()
@@ -163,7 +189,9 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
     action_specs = ITEM_ACTIONS
     actions = [submit_selected]
     change_form_template = "admin/disclosures/disclosureitem/change_form.html"
-    list_display = ["title", "organization", "category", "kind", "status", "index_number", "published_at"]
+    change_list_template = "admin/disclosures/disclosureitem/change_list.html"
+    list_display = ["title", "org_short", "category", "kind", "status", "index_number", "published_date"]
+    list_per_page = 50  # one screenful a clerk scans; Django's 100 makes a 10,000 px page
     list_filter = [
         MyQueueFilter,
         "organization",
@@ -223,11 +251,48 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         ("正文", {"fields": ["body"]}),
     ]
 
+    @admin.display(description="发布机构", ordering="organization__short_name")
+    def org_short(self, obj):
+        return obj.organization.short_name or obj.organization.name
+
+    @admin.display(description="发布日期", ordering="published_at")
+    def published_date(self, obj):
+        from django.utils import timezone
+
+        return f"{timezone.localtime(obj.published_at):%Y-%m-%d}" if obj.published_at else "—"
+
+    def chosen_kind(self, request, obj=None) -> str:
+        """The 信息类型 whose sections the form shows: the item's own; on the add form the kind
+        chosen first (`?kind=`), or the one posted when its section was on the page."""
+        if obj is not None:
+            return obj.kind
+        if request.method == "POST":
+            kind = request.POST.get("kind", "")
+            inline = next((i for i in DETAIL_INLINES if i.kind == kind), None)
+            prefix = inline.model._meta.get_field("item").remote_field.related_name if inline else ""
+            return kind if prefix and f"{prefix}-TOTAL_FORMS" in request.POST else ""
+        kind = request.GET.get("kind", "")
+        return kind if kind in ItemKind.values else ""
+
     def get_inline_instances(self, request, obj=None):
+        # Only the sections of the item's kind: not every kind's fields one under the other.
         inlines = super().get_inline_instances(request, obj)
+        kind = self.chosen_kind(request, obj)
         if obj is None:
-            return [i for i in inlines if not isinstance(i, (SecrecyReviewInline, ChangeNoteInline))]
-        return [i for i in inlines if not isinstance(i, DetailInline) or i.kind == obj.kind]
+            inlines = [i for i in inlines if not isinstance(i, (SecrecyReviewInline, ChangeNoteInline))]
+        return [i for i in inlines if not isinstance(i, DetailInline) or i.kind == kind]
+
+    def get_fieldsets(self, request, obj=None):
+        sets = super().get_fieldsets(request, obj)
+        if obj is None:  # nothing to show of the state before the item exists
+            sets = [(name, opts) for name, opts in sets if name != "状态"]
+        return sets
+
+    def add_view(self, request, form_url="", extra_context=None):
+        extra = dict(extra_context or {})
+        extra["kind_choices"] = kind_links(request)
+        extra["chosen_kind"] = self.chosen_kind(request)
+        return super().add_view(request, form_url, extra_context=extra)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -265,6 +330,65 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
             extra["open_revision"] = obj.revisions.filter(status__in=Revision.OPEN_STATES).first()
             extra["revisions"] = list(obj.revisions.order_by("-number"))
         return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    # ---- “在站点上查看”: the public page, or a staff preview while the item is not public ----
+    def view_on_site(self, obj):
+        if obj.is_public or obj.status == DisclosureItem.Status.WITHDRAWN:
+            return obj.get_absolute_url()
+        return reverse("admin:disclosures_disclosureitem_preview", args=[obj.pk])
+
+    def get_urls(self):
+        from django.urls import path
+
+        preview = path(
+            "<int:pk>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="disclosures_disclosureitem_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, pk: int):
+        """The item as the public page will show it, for staff who may see it (their
+        organizations' items; portal/access.py): behind the admin login, marked 预览（未公开）,
+        noindex and never cached (admin_view adds never_cache; staff carry a session, which the
+        page cache never stores — portal/pagecache.py)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.shortcuts import redirect, render
+        from django.utils.cache import add_never_cache_headers
+
+        from .views import _ancestors, detail_rows
+
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise Http404("信息不存在或不在您的管理范围内。")
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if obj.is_public:
+            return redirect(obj.get_absolute_url())
+        attachments = list(obj.attachments.all())
+        for a in attachments:  # the staff-only file address: the public one answers only when public
+            a.get_absolute_url = a.file.url
+        response = render(
+            request,
+            "disclosures/item_preview.html",
+            {
+                "item": obj,
+                "views": obj.view_count,
+                "detail": obj.detail,
+                "detail_rows": detail_rows(obj),
+                "attachments": attachments,
+                "change_notes": list(obj.change_notes.all()),
+                "ancestors": _ancestors(obj.category) + [obj.category],
+                "print_view": False,
+                "attachments_closed": "",
+                "related": None,
+                "change_url": reverse("admin:disclosures_disclosureitem_change", args=[obj.pk]),
+            },
+        )
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     # ---- staff search: the same Chinese search as /search/, plus own drafts ----------
     def get_search_results(self, request, queryset, search_term):
@@ -410,6 +534,7 @@ class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     def xlsx_view(self, request, pk: int):
         from django.http import Http404, HttpResponse
+        from django.utils import timezone
 
         from . import inspection
 
@@ -423,5 +548,7 @@ class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
             inspection.as_xlsx(indicators),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="inspection-{report.created_at:%Y%m%d-%H%M}.xlsx"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="inspection-{timezone.localtime(report.created_at):%Y%m%d-%H%M}.xlsx"'
+        )
         return response

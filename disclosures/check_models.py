@@ -4,6 +4,7 @@ administrators (disclosures/content_checks.py runs them). Imported by disclosure
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class ContentRule(models.Model):
@@ -68,4 +69,4 @@ class InspectionReport(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"网站自查 {self.created_at:%Y-%m-%d %H:%M}"
+        return f"网站自查 {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

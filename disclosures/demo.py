@@ -24,6 +24,7 @@ from .models import (
     Category,
     DisclosureItem,
     ItemKind,
+    SecrecyReview,
 )
 
 SEED = Path(__file__).parent / "fixtures" / "seed_longling_2016_report.txt"
@@ -187,6 +188,18 @@ def _publish(demo: Demo, item: DisclosureItem) -> DisclosureItem:
 
 
 def _history(demo: Demo, item: DisclosureItem, when: datetime.datetime) -> DisclosureItem:
+    """An item published on the old site. From 2025 on the old site kept 保密审查 records, and they
+    came over with the items (dated before publication): a report of those years then counts the
+    reviews its publications had, instead of “保密审查0次” next to “先审查、后公开”."""
+    if when.year >= 2025:
+        reviewer = demo.users["reviewer"]
+        SecrecyReview.objects.create(
+            item=item,
+            reviewer=reviewer,
+            reviewer_name=reviewer.get_full_name() or reviewer.get_username(),
+            at=when - datetime.timedelta(hours=2),
+            note="原网站发布前的保密审查记录（随历史信息迁移）。",
+        )
     return workflow.import_published(item, demo.users["admin"], published_at=when, source="旧网站信息迁移")
 
 
@@ -460,28 +473,6 @@ def _current_items(demo: Demo):
                 amount=Decimal("5238640.00"),
             ),
             _p("2026年10月，全县共保障城乡低保对象10,482户19,876人，发放低保金523.86万元。"),
-            "",
-        ),
-        (
-            "llmzj",
-            "dibao",
-            "龙山镇2026年第四季度最低生活保障初审对象名单公示",
-            datetime.date(2026, 11, 16),
-            "social_assistance",
-            dict(
-                program="dibao",
-                period="2026年第四季度",
-                town="龙山镇",
-                households=12,
-                persons=27,
-                amount=Decimal("10380.00"),
-                publicity_start=datetime.date(2026, 11, 18),
-                publicity_end=datetime.date(2026, 11, 24),
-            ),
-            _p(
-                "根据《最低生活保障审核确认办法》第十九条，现将龙山镇2026年第四季度最低生活保障初审对象名单予以公示，公示期7天。",
-                "公示内容仅包括申请人姓名、家庭成员数量和拟保障金额。如有异议，请在公示期内向镇民政办或县民政局反映。",
-            ),
             "",
         ),
         (
@@ -813,7 +804,7 @@ def _current_items(demo: Demo):
         else:
             _publish(demo, item)
         demo.items[title] = item
-    roster = demo.items["龙山镇2026年第四季度最低生活保障初审对象名单公示"]
+    roster = _current_roster(demo)
     rows = [["序号", "申请人姓名", "家庭成员数量", "拟保障金额（元/月）"]] + [
         [1, "杨某某", 3, 1215],
         [2, "李某某", 2, 810],
@@ -835,6 +826,40 @@ def _current_items(demo: Demo):
         "pdf",
         "application/pdf",
     )
+
+
+def _current_roster(demo: Demo) -> DisclosureItem:
+    """A 公示 running now: formed two days ago, published today through the workflow on the day
+    its 7-day 公示期 starts (低保审核确认办法第十九条) — not after the period ended, and within the
+    column's time limit whatever day the demo is loaded."""
+    today = timezone.localdate()
+    title = "龙山镇2026年第四季度最低生活保障初审对象名单公示"
+    roster = _new_item(
+        demo,
+        "llmzj",
+        "dibao",
+        title,
+        today - datetime.timedelta(days=2),
+        _p(
+            "根据《最低生活保障审核确认办法》第十九条，现将龙山镇2026年第四季度最低生活保障初审对象名单予以公示，公示期7天。",
+            "公示内容仅包括申请人姓名、家庭成员数量和拟保障金额。如有异议，请在公示期内向镇民政办或县民政局反映。",
+        ),
+        kind="social_assistance",
+        detail=dict(
+            program="dibao",
+            period="2026年第四季度",
+            town="龙山镇",
+            households=12,
+            persons=27,
+            amount=Decimal("10380.00"),
+            publicity_start=today,
+            publicity_end=today + datetime.timedelta(days=6),
+        ),
+        keywords=demo.categories["dibao"].name,
+    )
+    _publish(demo, roster)
+    demo.items[title] = roster
+    return roster
 
 
 LEADERS = [
@@ -883,7 +908,8 @@ def _workflow_states(demo: Demo):
     scheduled = _new_item(demo, "llmzj", "zcjd", "（待发布）2027年元旦春节期间困难群众走访慰问安排", today, body)
     workflow.submit(scheduled, e)
     workflow.review(scheduled, r, secrecy_confirmed=True)
-    workflow.approve(scheduled, leader, publish_at=timezone.now() + datetime.timedelta(days=30))
+    # Scheduled a week ahead: within the column's 20 working days of its 成文日期 (today).
+    workflow.approve(scheduled, leader, publish_at=timezone.now() + datetime.timedelta(days=7))
     withdrawn = _new_item(
         demo,
         "llmzj",
@@ -895,7 +921,7 @@ def _workflow_states(demo: Demo):
             program="temporary", period="2026年8月", town="全县", households=39, persons=101, amount=Decimal("95200.00")
         ),
     )
-    _publish(demo, withdrawn)
+    _history(demo, withdrawn, datetime.datetime(2026, 9, 8, 9, 30, tzinfo=TZ))  # within its time limit
     replacement = demo.items["2026年9月临时救助对象名单公示"]
     workflow.withdraw(withdrawn, leader, reason="名单中救助金额统计有误，已更正后重新发布。", replaced_by=replacement)
     demo.items["withdrawn"] = withdrawn
@@ -919,7 +945,7 @@ def _after_publication_findings(demo: Demo, withdrawn: DisclosureItem):
             f'8月救助名单见<a href="/items/{withdrawn.pk}/">2026年8月临时救助对象名单公示</a>。',
         ),
     )
-    _publish(demo, notice)
+    _history(demo, notice, datetime.datetime(2026, 9, 10, 9, 30, tzinfo=TZ))  # within its time limit
     ContentRule.objects.create(
         kind=ContentRule.Kind.WORDING,
         pattern="县文明办",

@@ -274,6 +274,12 @@ class PolicyDetail(models.Model):
         verbose_name = "政策文件信息"
         verbose_name_plural = "政策文件信息"
 
+    def __str__(self) -> str:
+        parts = [self.get_doc_type_display()]
+        if self.effective_date:
+            parts.append(f"{self.effective_date:%Y-%m-%d}施行")
+        return "政策文件信息：" + "，".join(parts)
+
 
 class BudgetDetail(models.Model):
     class BudgetType(models.TextChoices):
@@ -294,6 +300,10 @@ class BudgetDetail(models.Model):
     class Meta:
         verbose_name = "预决算信息"
         verbose_name_plural = "预决算信息"
+
+    def __str__(self) -> str:
+        text = f"预决算信息：{self.fiscal_year}年{self.get_budget_type_display()}"
+        return text + (f"，总金额{self.total_amount}万元" if self.total_amount is not None else "")
 
 
 class ProcurementDetail(models.Model):
@@ -328,6 +338,9 @@ class ProcurementDetail(models.Model):
         verbose_name = "政府采购信息"
         verbose_name_plural = "政府采购信息"
 
+    def __str__(self) -> str:
+        return f"政府采购信息：{self.project_name}（{self.project_number}，{self.get_stage_display()}）"
+
 
 class SocialAssistanceDetail(models.Model):
     class Program(models.TextChoices):
@@ -353,6 +366,10 @@ class SocialAssistanceDetail(models.Model):
         verbose_name = "社会救助信息"
         verbose_name_plural = "社会救助信息"
 
+    def __str__(self) -> str:
+        where = f"，{self.town}" if self.town else ""
+        return f"社会救助信息：{self.get_program_display()}，{self.period}{where}"
+
     @property
     def publicity_over(self) -> bool:
         return bool(self.publicity_end and timezone.localdate() > self.publicity_end)
@@ -377,6 +394,10 @@ class ElderlyCareDetail(models.Model):
     class Meta:
         verbose_name = "养老服务信息"
         verbose_name_plural = "养老服务信息"
+
+    def __str__(self) -> str:
+        where = f"，{self.institution}" if self.institution else ""
+        return f"养老服务信息：{self.get_care_kind_display()}{where}"
 
 
 KIND_DETAIL_RELATED = {
@@ -463,6 +484,9 @@ class IndexSequence(models.Model):
             models.UniqueConstraint(fields=["organization", "period"], name="unique_index_sequence"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period}：已用至第{self.last_value}号"
+
 
 class PublicImage(models.Model):
     """An editor image shown by a public item (kept in step by disclosures/images.py): the public
@@ -475,6 +499,9 @@ class PublicImage(models.Model):
         verbose_name = "公开图片"
         verbose_name_plural = "公开图片"
         constraints = [models.UniqueConstraint(fields=["item", "name"], name="unique_public_image")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ChangeNote(models.Model):
@@ -519,6 +546,10 @@ class SecrecyReview(models.Model):
         verbose_name = "保密审查记录"
         verbose_name_plural = "保密审查记录"
         ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        what = f"第{self.revision.number}次修订" if self.revision_id else "首次发布"
+        return f"保密审查：{self.reviewer_name}，{timezone.localtime(self.at):%Y-%m-%d %H:%M}（{what}）"
 
 
 # ---- Revisions of published items ----------------------------------------------------

@@ -69,9 +69,13 @@ class WorkflowError(ValidationError):
 class Decision:
     allowed: bool
     reason: str = ""
-    # True when the refusal is about who the user is (role, separation of duties): the step is
-    # not offered at all. False when it is about the content now: the step is shown, disabled.
+    # True when the refusal is about who the user is (role, separation of duties): a forged POST
+    # gets 403. False when it is about the content now (400).
     personal: bool = False
+    # True when the user holds the step's role but separation of duties refuses it (they wrote
+    # the item, reviewed it, published the emergency): the step is shown disabled with the
+    # reason. A user without the role is not offered the step at all.
+    duty: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -268,7 +272,7 @@ class Flow:
             return Decision(False, f"只有{org}的{access.role_label(role)}才能执行“{t.label}”。", personal=True)
         for guard in t.guards:  # personal guards first: who may, before what the content says
             if guard.personal and (reason := guard.check(obj, user)):
-                return Decision(False, reason, personal=True)
+                return Decision(False, reason, personal=True, duty=True)
         for guard in t.guards:
             if not guard.personal and (reason := guard.check(obj, user)):
                 return Decision(False, reason)
@@ -282,11 +286,12 @@ class Flow:
 
     def offered(self, user, obj) -> list[tuple[Transition, Decision]]:
         """The steps to show `user` as buttons: each with its decision (a refused one is shown
-        disabled with the reason, so nobody presses a button that will fail)."""
+        disabled with the reason, so nobody presses a button that will fail). Steps of a role the
+        user does not hold are left out."""
         shown = []
         for t in self.transitions:
             decision = self.decide(user, t.name, obj)
-            if decision or not decision.personal:
+            if decision or not decision.personal or decision.duty:
                 if obj.status in t.sources:
                     shown.append((t, decision))
         return shown

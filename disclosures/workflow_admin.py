@@ -8,6 +8,9 @@ and PII findings itself; a forged POST therefore meets the same guards as the bu
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -261,6 +264,14 @@ def workflow_buttons(obj, user, table: dict[str, Action]) -> list[tuple[str, Act
     return buttons
 
 
+def _brief(decision: workflow.Decision) -> workflow.Decision:
+    """A refusal for findings without the list of findings (“发现疑似个人信息，请脱敏后再提交：…。”
+    becomes “…请脱敏后再提交（见上方检查结果）。”): the panel lists them above the buttons."""
+    if decision.allowed or not decision.reason.startswith("发现疑似"):
+        return decision
+    return dataclasses.replace(decision, reason=re.sub(r"：[^。]*。", "（见上方检查结果）。", decision.reason))
+
+
 def item_history(obj):
     from portal.models import AuditEntry
 
@@ -281,11 +292,33 @@ def content_findings(obj):
     return [] if _settled(obj) else content_checks.scan_item(obj)
 
 
+def action_subject(obj) -> dict:
+    """What a step's page shows of the thing being confirmed: the content the reviewer and the
+    leader sign off (title, summary, body — or for a revision the comparison with the live
+    version —, attachments to open through the staff-only file address) and the 保密审查 done."""
+    revision = obj if isinstance(obj, Revision) else None
+    item = revision.item if revision else obj
+    reviews = obj.secrecy_reviews.all() if revision else item.secrecy_reviews.filter(revision=None)
+    return {
+        "revision": revision,
+        "title": obj.title,
+        "organization": item.organization,
+        "document_number": obj.document_number,
+        "written_date": obj.written_date,
+        "summary": obj.summary,
+        "body": obj.body,
+        "attachments": [a for a in obj.attachments.all() if a.file],
+        # The review of this round only: a return clears reviewed_by, and the next round's
+        # reviewer reviews again.
+        "review": reviews.order_by("-at", "-id").first() if obj.reviewed_by_id else None,
+    }
+
+
 class WorkflowAdminMixin(ActionAdminMixin):
     """Shared by the item and revision admins: the action pages and the change-form panel."""
 
     action_path = "workflow"
-    action_includes = ["admin/disclosures/_action_findings.html"]
+    action_includes = ["admin/disclosures/_action_subject.html", "admin/disclosures/_action_findings.html"]
 
     @admin.display(description="正文")
     def body_preview(self, obj):
@@ -313,6 +346,8 @@ class WorkflowAdminMixin(ActionAdminMixin):
             buttons = [b for b in buttons if b[0] not in ("pii_mask", "pii_override")]
         if not [f for f in content if not f.blocks_always] or obj.content_override_reason:
             buttons = [b for b in buttons if b[0] != "content_override"]
+        if findings or content:  # the findings are listed above the buttons: say so, not all again
+            buttons = [(n, a, _brief(d)) for n, a, d in buttons]
         return {
             "workflow_actions": buttons,
             "pii_findings": findings,
@@ -321,6 +356,18 @@ class WorkflowAdminMixin(ActionAdminMixin):
             "history": item_history(obj),
             "workflow_url_name": f"admin:{self.action_url_name()}",
         }
+
+    def action_refusal(self, request, obj, name):
+        """The step's page is not shown when the workflow table refuses the step now (findings,
+        no 保密审查 yet, the user wrote the item …): back to the change page with the reason. Only
+        for opening the page: a POST still goes to the step's function, which refuses it itself
+        (403/400), so nothing relies on the button being disabled."""
+        if request.method != "GET":
+            return ""
+        decision = workflow.can(request.user, name, obj)
+        if decision:
+            return ""
+        return f"暂不能执行“{self.action_specs[name].label}”：{decision.reason}"
 
     def action_context(self, request, obj, name):
         from . import interpretation
@@ -331,6 +378,7 @@ class WorkflowAdminMixin(ActionAdminMixin):
             "pii_findings": pii_findings(obj),
             "content_findings": content_findings(obj),
             "changes": compare(revisions.snapshot(obj.item), obj) if isinstance(obj, Revision) else None,
+            "subject": action_subject(obj),
         }
 
     def action_redirect(self, request, obj, name, result):

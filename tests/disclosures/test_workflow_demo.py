@@ -53,3 +53,46 @@ def test_each_demo_role_sees_its_queue_in_the_admin(demo, client, django_user_mo
     client.force_login(django_user_model.objects.get(username="reviewer"))
     page = client.get("/admin/").content.decode()
     assert "修订待我审核" in page and "最低生活保障办事指南（第1次修订）" in page
+
+
+def test_demo_publicity_notices_are_published_within_their_period(demo):
+    """A 公示 is published when its 公示期 starts, never after the period ended."""
+    from django.utils import timezone
+
+    rosters = DisclosureItem.objects.published().filter(social_assistance__publicity_end__isnull=False)
+    assert rosters.exists()
+    for item in rosters:
+        detail = item.social_assistance
+        published = timezone.localdate(item.published_at)
+        assert item.written_date <= published
+        assert detail.publicity_start <= published <= detail.publicity_end, item.title
+
+
+def test_demo_items_are_published_or_scheduled_within_their_time_limit(demo):
+    from django.utils import timezone
+
+    from disclosures import timeliness
+    from portal.workcalendar import Calendar
+
+    calendar = Calendar.load()
+    for item in DisclosureItem.objects.filter(status__in=["published", "scheduled"], written_date__year__gte=2026):
+        when = item.scheduled_for if item.status == "scheduled" else item.published_at
+        due = timeliness.deadline(item.written_date, item.category.time_limit_days, calendar)
+        assert timezone.localdate(when) <= due.date, item.title
+
+
+def test_demo_annual_report_counts_the_secrecy_reviews_of_its_year(demo):
+    """The demo's 2025 publications came from the old site with their 保密审查 records, so the 2025
+    report does not say “保密审查0次” next to “先审查、后公开”."""
+    from disclosures.models import SecrecyReview
+    from reports.models import AnnualReport
+    from reports.tables import supervision
+
+    report = AnnualReport.objects.get(year=2025)
+    reviews = supervision(report.organization, 2025)["secrecy_reviews"]
+    assert reviews == SecrecyReview.objects.filter(at__year=2025, item__organization=report.organization).count()
+    assert reviews > 0
+    assert f"保密审查{reviews}次" in report.item.body
+    assert "保密审查0次" not in report.item.body
+    for review in SecrecyReview.objects.filter(item__status="published").select_related("item"):
+        assert review.at <= review.item.published_at  # reviewed before it went public

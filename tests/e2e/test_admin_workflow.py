@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from disclosures.models import DisclosureItem
+from disclosures.admin import category_label
+from disclosures.models import Category, DisclosureItem
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,7 @@ def test_editor_reviewer_leader_publish_an_item(browser, demo_site):
     page = editor.page
     page.goto(demo_site.url + "/admin/disclosures/disclosureitem/add/")
     page.select_option("#id_organization", label="龙陵县民政局")
-    page.select_option("#id_category", label="监督检查")
+    page.select_option("#id_category", label=category_label(Category.objects.get(name="监督检查")))  # “　　└ 监督检查”
     page.select_option("#id_kind", "general")
     page.fill("#id_title", title)
     page.fill("#id_written_date", "2026-11-20")
