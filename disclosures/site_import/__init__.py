@@ -9,5 +9,5 @@
     jobs      the background-task handlers the admin page starts (portal/tasks.py)
 
 The management commands `import_items` and `export_items` and the admin page
-(disclosures/import_admin.py) are thin layers over `run.import_file` and `export.export_items`.
+(disclosures/admin/site_import.py) are thin layers over `run.import_file` and `export.export_items`.
 """

@@ -1,5 +1,5 @@
 """The import as a background job (portal/tasks.py), started from the admin page
-(disclosures/import_admin.py): first a dry run, then — once the administrator confirms — the real
+(disclosures/admin/site_import.py): first a dry run, then — once the administrator confirms — the real
 run, each writing its report next to the uploaded file.
 
 Uploads live in `MEDIA_ROOT/imports/<random folder>/` (never served directly; the report is

@@ -439,7 +439,7 @@ def test_a_draft_left_by_the_import_is_listed_apart_on_the_dashboard_not_as_over
 
 def test_the_admin_publishes_a_fixed_imported_draft_with_its_original_date_and_number(build, admin, tmp_path, imp):
     from disclosures import workflow
-    from disclosures.workflow_admin import ITEM_ACTIONS, workflow_buttons
+    from disclosures.admin.steps import ITEM_ACTIONS, workflow_buttons
 
     rows = [row(title="低保名单", 索引号="旧-2016-001", 正文=f"张三 {FULL_ID}")]
     imp(write_csv(tmp_path / "old.csv", rows), user=admin, organization=build.org)

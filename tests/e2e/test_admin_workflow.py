@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from disclosures.admin import category_label
+from disclosures.admin.items import category_label
 from disclosures.models import Category, DisclosureItem
 
 pytestmark = pytest.mark.e2e

@@ -1,31 +1,32 @@
-"""Staff side of 主动公开 in the Django admin (Chinese UI).
+"""The 公开信息 admin: the item form (its kind's sections only), attachments, the kind-specific
+detail inlines, the 保密审查 and 更新记录 records, the list, the staff preview.
 
 Staff see and edit only their own organizations' items (administrators — superusers and members
 with the 管理员 role — see all). The state field is never editable here: transitions go through
-disclosures/workflow.py.
-"""
+disclosures/workflow.py, offered by the workflow panel (steps.py)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
-from portal.access import OrganizationScopedAdmin, SiteAdminOnly, user_organizations
-from portal.admin import ReadOnlyAdmin
+from portal.access import OrganizationScopedAdmin, user_organizations
 from portal.uploads import check_attachment
 
-from . import import_admin, workflow  # noqa: F401 - import_admin registers the 网站迁移 page
-from .models import (
+from .. import workflow
+from ..models import (
     Attachment,
     BudgetDetail,
     Category,
     ChangeNote,
-    ContentRule,
     DisclosureItem,
     ElderlyCareDetail,
-    InspectionReport,
     ItemKind,
     PolicyDetail,
     ProcurementDetail,
@@ -33,28 +34,17 @@ from .models import (
     SecrecyReview,
     SocialAssistanceDetail,
 )
-from .workflow_admin import (
+from .steps import (
     ITEM_ACTIONS,
     MyQueueFilter,
-    RevisionAdmin,
     WorkflowAdminMixin,
     submit_selected,
 )
 
 
-@admin.register(Category)
-class CategoryAdmin(SiteAdminOnly, admin.ModelAdmin):
-    list_display = ["indented_name", "path", "kind", "time_limit_days", "freshness_days", "order"]
-    list_filter = ["kind"]
-    search_fields = ["name", "path"]
-    ordering = ["path"]
-
-    @admin.display(description="目录名称", ordering="path")
-    def indented_name(self, obj):
-        return "　" * obj.depth + obj.name
-
-
 class AttachmentForm(forms.ModelForm):
+    """An attachment upload, accepted by what its bytes are (portal/uploads.py); revisions' too."""
+
     class Meta:
         model = Attachment
         fields = ["file", "order"]
@@ -185,7 +175,7 @@ class ChangeNoteInline(admin.TabularInline):
 @admin.register(DisclosureItem)
 class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     form = ItemForm
-    # Workflow: action pages, change-form panel and queues come from workflow_admin.
+    # Workflow: action pages, change-form panel and queues come from steps.py.
     action_specs = ITEM_ACTIONS
     actions = [submit_selected]
     change_form_template = "admin/disclosures/disclosureitem/change_form.html"
@@ -257,7 +247,6 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
 
     @admin.display(description="发布日期", ordering="published_at")
     def published_date(self, obj):
-        from django.utils import timezone
 
         return f"{timezone.localtime(obj.published_at):%Y-%m-%d}" if obj.published_at else "—"
 
@@ -338,7 +327,6 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         return reverse("admin:disclosures_disclosureitem_preview", args=[obj.pk])
 
     def get_urls(self):
-        from django.urls import path
 
         preview = path(
             "<int:pk>/preview/",
@@ -352,12 +340,10 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         organizations' items; portal/access.py): behind the admin login, marked 预览（未公开）,
         noindex and never cached (admin_view adds never_cache; staff carry a session, which the
         page cache never stores — portal/pagecache.py)."""
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-        from django.shortcuts import redirect, render
+        from django.shortcuts import render
         from django.utils.cache import add_never_cache_headers
 
-        from .views import _ancestors, detail_rows
+        from ..views import _ancestors, detail_rows
 
         obj = self.get_object(request, str(pk))
         if obj is None:
@@ -392,163 +378,8 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
 
     # ---- staff search: the same Chinese search as /search/, plus own drafts ----------
     def get_search_results(self, request, queryset, search_term):
-        from . import search
+        from .. import search
 
         if not search_term.strip():
             return queryset, False
         return search.staff_search(queryset, search_term), False
-
-
-admin.site.register(Revision, RevisionAdmin)
-
-
-# ---- content check rules (site administrators) -------------------------------------------------
-
-
-class ContentRuleImportForm(forms.Form):
-    file = forms.FileField(
-        label="CSV文件", help_text="列：类别,查找内容,建议,依据,例外后续字（UTF-8或GB18030；首行为表头）"
-    )
-
-
-@admin.register(ContentRule)
-class ContentRuleAdmin(SiteAdminOnly, admin.ModelAdmin):
-    list_display = ["pattern", "kind", "suggestion", "source", "active", "updated_at"]
-    list_filter = ["kind", "active"]
-    search_fields = ["pattern", "suggestion", "source"]
-    actions = ["export_csv"]
-    change_list_template = "admin/disclosures/contentrule/change_list.html"
-
-    @admin.action(description="导出所选规则（CSV）")
-    def export_csv(self, request, queryset):
-        from django.http import HttpResponse
-
-        from . import content_rules_io
-
-        response = HttpResponse(content_rules_io.export_csv(queryset), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="content-rules.csv"'
-        return response
-
-    def get_urls(self):
-        from django.urls import path
-
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="disclosures_contentrule_import"),
-        ] + super().get_urls()
-
-    def import_view(self, request):
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import redirect
-        from django.template.response import TemplateResponse
-
-        from . import content_rules_io
-
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ContentRuleImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            result = content_rules_io.import_csv(form.cleaned_data["file"], request.user, request=request)
-            if result.errors:
-                for line in result.errors[:20]:
-                    messages.error(request, line)
-            messages.success(
-                request, f"已导入：新增 {result.created} 条，更新 {result.updated} 条，错误 {len(result.errors)} 行。"
-            )
-            return redirect("admin:disclosures_contentrule_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "form": form,
-            "title": "导入内容检查规则",
-        }
-        return TemplateResponse(request, "admin/disclosures/contentrule/import.html", context)
-
-
-# ---- 网站自查 (self-inspection) ------------------------------------------------------------------
-
-
-@admin.register(InspectionReport)
-class InspectionReportAdmin(ReadOnlyAdmin, admin.ModelAdmin):
-    """The latest self-inspection, a button to run it again, print and Excel (disclosures/inspection.py)."""
-
-    def get_urls(self):
-        from django.urls import path
-
-        return [
-            path("run/", self.admin_site.admin_view(self.run_view), name="disclosures_inspectionreport_run"),
-            path("links/", self.admin_site.admin_view(self.links_view), name="disclosures_inspectionreport_links"),
-            path(
-                "<int:pk>/xlsx/", self.admin_site.admin_view(self.xlsx_view), name="disclosures_inspectionreport_xlsx"
-            ),
-        ] + super().get_urls()
-
-    def changelist_view(self, request, extra_context=None):
-        from django.template.response import TemplateResponse
-
-        if not self.has_view_permission(request):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        latest = InspectionReport.objects.first()
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "网站自查（对照国办秘函〔2019〕19号）",
-            "report": latest,
-            "print_view": request.GET.get("print") == "1",
-        }
-        return TemplateResponse(request, "admin/disclosures/inspection.html", context)
-
-    def run_view(self, request):
-        from django.core.exceptions import PermissionDenied
-        from django.http import HttpResponseNotAllowed
-        from django.shortcuts import redirect
-
-        from . import inspection
-
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        inspection.run_and_keep()
-        messages.success(request, "自查完成。")
-        return redirect("admin:disclosures_inspectionreport_changelist")
-
-    def links_view(self, request):
-        """Start the link check as a background job: it fetches every link and may take long."""
-        from django.core.exceptions import PermissionDenied
-        from django.http import HttpResponseNotAllowed
-        from django.shortcuts import redirect
-
-        from portal import tasks
-
-        from . import links
-
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        tasks.enqueue(links.check_links_job, params={"external": True}, user=request.user)
-        messages.success(request, "链接检查已在后台开始，进度见“后台任务”；完成后再次自查即可看到死链结果。")
-        return redirect("admin:disclosures_inspectionreport_changelist")
-
-    def xlsx_view(self, request, pk: int):
-        from django.http import Http404, HttpResponse
-        from django.utils import timezone
-
-        from . import inspection
-
-        report = InspectionReport.objects.filter(pk=pk).first()
-        if report is None or not self.has_view_permission(request):
-            raise Http404("自查结果不存在")
-        indicators = [
-            inspection.Indicator(**{k: v for k, v in d.items() if k != "item_count"}) for d in report.data["indicators"]
-        ]
-        response = HttpResponse(
-            inspection.as_xlsx(indicators),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="inspection-{timezone.localtime(report.created_at):%Y%m%d-%H%M}.xlsx"'
-        )
-        return response

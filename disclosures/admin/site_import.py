@@ -20,8 +20,8 @@ from portal.admin import ReadOnlyAdmin
 from portal.models import BackgroundJob, Organization
 from portal.uploads import sniff
 
-from .import_models import ImportOrigin
-from .site_import import columns, jobs, reading
+from ..import_models import ImportOrigin
+from ..site_import import columns, jobs, reading
 
 HANDLER = jobs.import_job.job_path
 ZIP_MAX_BYTES = 2 * 1024 * 1024 * 1024
