@@ -217,61 +217,48 @@ def record_adoption(comment: Comment, user, *, fields: list[str], request=None) 
     )
 
 
+def _locked_comment(comment: Comment, user, role: str, doing: str) -> Comment:
+    """The comment re-read under a row lock, once `user` is shown to hold `role` in its organization."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",)).select_related("consultation__organization").get(pk=comment.pk)
+    )
+    organization = comment.consultation.organization
+    if not access.has_role(user, organization, role):
+        raise PermissionDenied(f"只有{organization.short_name}的{access.role_label(role)}才能{doing}。")
+    return comment
+
+
+def _set_shown(comment: Comment, user, shown: bool, request) -> Comment:
+    comment.shown_publicly = shown
+    comment.save(update_fields=["shown_publicly"])
+    record(
+        "consultation.comment_show" if shown else "consultation.comment_hide",
+        actor=user,
+        obj=comment.consultation,
+        request=request,
+        data={"comment": comment.pk},
+    )
+    return comment
+
+
 def show_comment(comment: Comment, user, *, request=None) -> Comment:
     """选登: a leader shows a comment's text publicly — never its writer — after the PII guard."""
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("consultation__organization")
-            .get(pk=comment.pk)
-        )
-        if not access.has_role(user, comment.consultation.organization, R.LEADER):
-            raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的领导才能选登意见。")
+        comment = _locked_comment(comment, user, R.LEADER, "选登意见")
         refusal = privacy.refusal(privacy.comment_findings(comment), "意见内容")
         if refusal:
             raise WorkflowError(refusal)
-        comment.shown_publicly = True
-        comment.save(update_fields=["shown_publicly"])
-        record(
-            "consultation.comment_show",
-            actor=user,
-            obj=comment.consultation,
-            request=request,
-            data={"comment": comment.pk},
-        )
-    return comment
+        return _set_shown(comment, user, True, request)
 
 
 def hide_comment(comment: Comment, user, *, request=None) -> Comment:
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("consultation__organization")
-            .get(pk=comment.pk)
-        )
-        if not access.has_role(user, comment.consultation.organization, R.LEADER):
-            raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的领导才能撤下意见。")
-        comment.shown_publicly = False
-        comment.save(update_fields=["shown_publicly"])
-        record(
-            "consultation.comment_hide",
-            actor=user,
-            obj=comment.consultation,
-            request=request,
-            data={"comment": comment.pk},
-        )
-    return comment
+        return _set_shown(_locked_comment(comment, user, R.LEADER, "撤下意见"), user, False, request)
 
 
 def mask_comment(comment: Comment, user, *, request=None) -> int:
     with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update(of=("self",))
-            .select_related("consultation__organization")
-            .get(pk=comment.pk)
-        )
-        if not access.has_role(user, comment.consultation.organization, R.EDITOR):
-            raise PermissionDenied(f"只有{comment.consultation.organization.short_name}的编辑才能脱敏。")
+        comment = _locked_comment(comment, user, R.EDITOR, "脱敏")
         found = privacy.comment_findings(comment)
         comment.text = privacy.mask(comment.text, comment.name, comment.contact, comment.contact)
         comment.save(update_fields=["text"])
