@@ -454,3 +454,22 @@ def test_the_admin_publishes_a_fixed_imported_draft_with_its_original_date_and_n
     assert timezone.localtime(draft.published_at).date() == datetime.date(2016, 12, 30)
     other = build.item(state="draft")  # a draft staff wrote: no such button
     assert "import_published" not in {name for name, _, _ in workflow_buttons(other, admin, ITEM_ACTIONS)}
+
+
+def test_an_interrupted_import_keeps_its_finished_batches_and_a_re_run_completes_it(build, admin, tmp_path, imp):
+    rows = [row(title=f"第{i}条通知", 原网址=f"http://old/{i}") for i in range(5)]
+    path = write_csv(tmp_path / "old.csv", rows)
+    batches = []
+
+    def stop_after_the_second_batch(done, total, note):
+        if "批" in note:
+            batches.append(done)
+            if len(batches) == 2:
+                raise KeyboardInterrupt  # Ctrl-C, or a killed worker, between two batches
+
+    with pytest.raises(KeyboardInterrupt):
+        imp(path, user=admin, organization=build.org, batch_size=2, progress=stop_after_the_second_batch)
+    assert DisclosureItem.objects.count() == 4  # two batches of two, each complete
+    again = imp(path, user=admin, organization=build.org, batch_size=2)
+    assert (again.imported, again.unchanged) == (1, 4)
+    assert DisclosureItem.objects.filter(status=S.PUBLISHED).count() == 5
