@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.sanitize import plain_text
 
 from ..models import DisclosureItem, SearchEntry
+from ..search_models import TokensMatch
 from .tokens import CONTROL, HAN, MAX_WORD, RUNS, normalize, query_tokens
 
 FTS_TABLE = "disclosures_searchfts"
@@ -113,14 +114,28 @@ def _fts5_query(terms: list[Term]) -> str:
     return " ".join(parts)
 
 
-def match(entries, query: Query):
-    """Restrict a SearchEntry queryset to entries containing every term of `query`."""
+_LATIN = re.compile("[0-9a-z]")
+
+
+def match(entries, query: Query, *, walk: bool = False):
+    """Restrict a SearchEntry queryset to entries containing every term of `query`.
+
+    `walk`: the caller knows the terms are common (more matches than the counting limit) and reads
+    one page in date order, so PostgreSQL walks the date index testing rows one by one. Its GIN index
+    is an expression index (migration 0011): testing a row against it computes the row's tokens
+    (about a millisecond). For terms of Han runs only, “the text contains the term” is exactly the
+    token match (every bigram and one-character token of a Han substring is in the index, and the
+    tokens of a Han bigram or character occur only where it does), so such a page tests the
+    substrings alone. Latin/digit terms keep the token match (a [0-9a-z] run of more than 24
+    characters indexes no suffixes)."""
     if not query.terms:
         return entries
+    if connection.vendor == "postgresql" and walk and not any(_LATIN.search(t.text) for t in query.terms):
+        for term in query.terms:
+            entries = entries.filter(search_text__contains=term.text)
+        return entries
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        entries = entries.filter(search=SearchQuery(_tsquery(query.terms), search_type="raw", config="simple"))
+        entries = entries.filter(TokensMatch(_tsquery(query.terms)))
     else:
         entries = entries.filter(
             item_id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(query.terms)])
@@ -163,10 +178,11 @@ class TieredIds:
 
     def __init__(self, entries, conditions: list[Q], total: int | None, query: Query | None = None):
         # `entries` without the text match: it is added after the tier's condition (see _tier), so
-        # PostgreSQL tests the cheap title condition before reading a row's TOASTed tsvector.
+        # PostgreSQL tests the cheap title condition before a row's text.
         self.entries, self.conditions, self.total, self.query = entries, conditions, total, query or Query()
         self.sizes: list[int | None] = [None] * len(conditions)
         self.preloaded: list[int] | None = None  # the whole ordered result, when `search` read it already
+        self.walk = False  # more matches than the counting limit: see match()
 
     def count(self) -> int:
         if self.total is None:
@@ -184,7 +200,9 @@ class TieredIds:
 
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
         return list(
-            self._tier(tier).order_by("-published_at", "-item_id").values_list("item_id", flat=True)[start:stop]
+            match(self.entries.filter(self.conditions[tier]), self.query, walk=self.walk)
+            .order_by("-published_at", "-item_id")
+            .values_list("item_id", flat=True)[start:stop]
         )
 
     def _size(self, tier: int) -> int:
@@ -301,7 +319,7 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     filters = filters or Filters()
     limit = count_limit()
     # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
-    # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
+    # equal-cost conditions in order, so a row's TOASTed text is only tested when the cheap
     # conditions hold (this matters when the date index is walked for a common term).
     base = SearchEntry.objects.all()
     if filters.date_from:
@@ -355,6 +373,7 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
         ordered = TieredIds(unmatched, [Q()], total, query)
     if approximate:
         ordered.total = total = None
+        ordered.walk = True
         if filters.narrows:  # the facet filters may bring the total within the limit
             ids = _in_plan(bool(query.terms), lambda: _ordered_ids(narrowed, query if ranked else None, limit + 1))
             if len(ids) <= limit:
@@ -428,8 +447,9 @@ def _counting(entries, matched: bool, limit: int) -> list[dict]:
 
 def _in_plan(matched: bool, run):
     """Run a counting query. On PostgreSQL a common term matches most rows, and the planner then
-    prefers a sequential scan that evaluates `@@` on every row's TOASTed tsvector (ten times slower
-    than the GIN bitmap, which needs no recheck); sequential scans are turned off for this one query."""
+    prefers a sequential scan that evaluates `@@` on every row (computing its tokens from the TOASTed
+    text: far slower than the GIN bitmap, which needs no recheck); sequential scans are turned off
+    for this one query."""
     if not matched or connection.vendor != "postgresql":
         return run()
     with transaction.atomic():
