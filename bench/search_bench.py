@@ -6,12 +6,17 @@
 
 Measures, on the data already in the database:
 - server-side latency (Django test client in-process: URL routing, middleware, view, queries,
-  template) of /search/ for a common 2-character term, a rare 4-character phrase, an absent term and
+  template; the shared page cache is off) of /search/ for a common 2-character term, a 2-character
+  term in ~3% of the items, a rare 4-character phrase, an absent term and
   a 文号 (typed with [ ] brackets), each with and without filters (organization + year); p50/p95;
 - the same for the naive icontains view on absent and common terms;
 - requests per second through gunicorn (2 workers = the 2 cores) for /search/, a minimal view and the
   icontains view, driven by a small threaded HTTP client running on the same machine;
-- table and index sizes; with --rebuild, the time of a full index rebuild (`reindex`).
+- storage: everything the search stores (its table with TOAST and every index, the GIN index
+  included) against the item table (with TOAST and its indexes; also without indexes), the ratio,
+  and the share of each search column (issue 12: at most 1.5× the item table);
+- with --rebuild, the time of a full index rebuild (`reindex`); --storage-only stops after the
+  storage table, --no-rps skips the gunicorn throughput part.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ import urllib.parse
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+# The search itself is measured, not the shared page cache of public pages (bench/http_bench.py).
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
 
 import django  # noqa: E402
 
@@ -42,7 +49,10 @@ from disclosures import search  # noqa: E402
 from disclosures.models import DisclosureItem, SearchEntry  # noqa: E402
 from portal.models import Organization  # noqa: E402
 
+DUMMY = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 COMMON = ["工作", "资金", "发放", "公开", "救助"]
+# Village-name bigrams: each in ~3% of the generated items (between the rare phrases and the counting limit).
+MEDIUM = ["竹村", "槐村", "湖村", "桥村", "溪村"]
 ABSENT = ["量子纠缠", "区块链条", "火星基地", "深海潜艇", "冰川融化"]
 
 
@@ -104,6 +114,7 @@ def latency(reps: int) -> list[tuple]:
     filters = {"organization": org.slug, "year": "2020"}
     kinds = [
         ("常见2字词", COMMON),
+        ("中频2字词", MEDIUM),
         ("罕见4字短语", pick_rare_phrases()),
         ("不存在的词", ABSENT),
         ("文号（[ ]写法）", pick_numbers()),
@@ -138,7 +149,7 @@ def engine_vs_icontains(reps: int) -> list[tuple]:
     from django.test import override_settings
 
     rows = []
-    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}):
+    with override_settings(CACHES={"default": DUMMY, "pages": DUMMY}):
         for label, terms in [("不存在的词", ABSENT), ("常见2字词", COMMON)]:
             mine, naive = [], []
             for _ in range(reps):
@@ -160,22 +171,47 @@ def engine_vs_icontains(reps: int) -> list[tuple]:
     return rows
 
 
-def sizes() -> dict[str, str]:
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:,.1f} MB"
+
+
+def storage() -> tuple[list[tuple[str, str]], float]:
+    """(label, size) rows and the ratio search / item table (both with TOAST and indexes)."""
     with connection.cursor() as cursor:
-        out = {}
-        for label, sql in [
-            (
-                "公开信息表 disclosures_disclosureitem（含TOAST，不含索引）",
-                "pg_table_size('disclosures_disclosureitem')",
-            ),
-            ("检索表 disclosures_searchentry（含TOAST，不含索引）", "pg_table_size('disclosures_searchentry')"),
-            ("GIN 索引 disclosures_searchentry_gin", "pg_relation_size('disclosures_searchentry_gin')"),
-            ("检索表全部索引", "pg_indexes_size('disclosures_searchentry')"),
-        ]:
-            cursor.execute(f"SELECT pg_size_pretty({sql}::bigint), {sql}")
-            pretty, raw = cursor.fetchone()
-            out[label] = f"{pretty} ({raw:,} B)"
-    return out
+
+        def one(sql: str) -> int:
+            cursor.execute(sql)
+            return int(cursor.fetchone()[0] or 0)
+
+        item_total = one("SELECT pg_total_relation_size('disclosures_disclosureitem')")
+        item_table = one("SELECT pg_table_size('disclosures_disclosureitem')")
+        search_total = one("SELECT pg_total_relation_size('disclosures_searchentry')")
+        search_table = one("SELECT pg_table_size('disclosures_searchentry')")
+        rows = [
+            ("公开信息表 disclosures_disclosureitem：表+TOAST+全部索引", _mb(item_total)),
+            ("　其中表+TOAST（不含索引）", _mb(item_table)),
+            ("检索表 disclosures_searchentry：表+TOAST+全部索引", _mb(search_total)),
+            ("　其中表+TOAST（不含索引）", _mb(search_table)),
+        ]
+        cursor.execute(
+            "SELECT c.relname, pg_relation_size(c.oid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = 'disclosures_searchentry'::regclass ORDER BY 2 DESC"
+        )
+        rows += [(f"　索引 {name}", _mb(size)) for name, size in cursor.fetchall()]
+        cursor.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'disclosures_searchentry'::regclass "
+            "AND attnum > 0 AND NOT attisdropped AND attname IN "
+            "('search_text', 'title_text', 'title_tokens', 'body_tokens', 'search') ORDER BY attnum"
+        )
+        columns = [r[0] for r in cursor.fetchall()]
+        sums = ", ".join(f"sum(pg_column_size({c}))" for c in columns)
+        cursor.execute(f"SELECT {sums} FROM disclosures_searchentry")
+        for column, size in zip(columns, cursor.fetchone(), strict=True):
+            rows.append((f"　列 {column}（存储后大小，含压缩）", _mb(int(size or 0))))
+    ratio = search_total / item_total
+    rows.append(("**检索存储 / 公开信息表（均含TOAST和索引）**", f"**{ratio:.2f}×**"))
+    rows.append(("检索存储 / 公开信息表（不含索引的表+TOAST）", f"{search_total / item_table:.2f}×"))
+    return rows, ratio
 
 
 def _load(port: int, path: str, seconds: float, threads: int) -> float:
@@ -247,6 +283,8 @@ def main():
     parser.add_argument("--reps", type=int, default=10, help="repetitions of each term")
     parser.add_argument("--rps-seconds", type=float, default=10)
     parser.add_argument("--rebuild", action="store_true", help="also time a full `reindex`")
+    parser.add_argument("--storage-only", action="store_true", help="stop after the storage table")
+    parser.add_argument("--no-rps", action="store_true", help="skip the gunicorn throughput part")
     args = parser.parse_args()
 
     published = DisclosureItem.objects.published().count()
@@ -262,17 +300,23 @@ def main():
         print(f"全量重建索引（reindex，{published:,} 条）：{time.perf_counter() - start:.0f} 秒\n")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE disclosures_searchentry")
-    print("### 大小\n")
-    print("| 对象 | 大小 |\n|---|---|")
-    for label, value in sizes().items():
+    print("### 存储（pg_total_relation_size 等）\n")
+    print("| 对象 | 大小 |\n|---|---:|")
+    for label, value in storage()[0]:
         print(f"| {label} | {value} |")
+    sys.stdout.flush()
+    if args.storage_only:
+        return
     from django.test import override_settings
 
     for title, caches in [
-        ("不使用缓存（每次都查询数据库）", {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}),
+        ("不使用缓存（每次都查询数据库）", {"default": DUMMY, "pages": DUMMY}),
         (
             "使用计数缓存（本地内存，60 秒，发布/撤回即失效）",
-            {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"}},
+            {
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bench"},
+                "pages": DUMMY,
+            },
         ),
     ]:
         with override_settings(CACHES=caches):
@@ -286,6 +330,8 @@ def main():
     for label, mine, naive, ratio in engine_vs_icontains(args.reps):
         print(f"| {label} | {mine:.1f} | {naive:.1f} | {ratio:.0f}× |")
     sys.stdout.flush()
+    if args.no_rps:
+        return
     print(
         f"\n### 吞吐量（gunicorn 2 个 worker，默认本地内存缓存，本机 4 线程客户端，每项 {args.rps_seconds:.0f} 秒；"
         "请求/秒）\n"

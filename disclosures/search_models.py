@@ -1,13 +1,16 @@
 """Storage of the public search index (see the package disclosures/search/ for the logic).
 
 One `SearchEntry` per *published* item (the row exists exactly while the item is public). It holds
-the tokenizer's output (`title_tokens` weight A: 标题 and 文号; `body_tokens` weight B: 内容概述,
-主题词, 正文, 附件) and the normalized plain text used to recheck exact phrases, plus copies of the
-filter columns so that matching, counting per filter value and sorting read this table alone.
+the normalized plain text (`search_text`, used to recheck exact phrases; `title_text` for the
+title tier), copies of the filter columns so that matching, counting per filter value and sorting
+read this table alone, and — on SQLite only — the tokenizer's output (`title_tokens`: 标题, 文号,
+索引号; `body_tokens`: 内容概述, 主题词, 正文, 附件) for its FTS5 table.
 
-On PostgreSQL `search` is a stored generated `tsvector` (`simple` configuration) with a GIN index;
-on SQLite the column is a constant NULL and an FTS5 table over the same token columns (created by
-the migration, kept in step by triggers) does the matching.
+PostgreSQL stores no tokens and no tsvector (migration 0011, README 全文检索): the GIN index is an
+expression index over `disclosures_search_tokens(search_text)`, a SQL function giving exactly the
+distinct tokens of `tokens.document_tokens` as a tsvector without positions or weights; the token
+columns are left empty there. On SQLite an FTS5 table over the token columns (created by migration
+0003, kept in step by triggers) does the matching.
 """
 
 from __future__ import annotations
@@ -15,9 +18,37 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+# SQL name of the tokenizer function (created by migration 0011 on PostgreSQL) and its index.
+TOKENS_FUNCTION = "disclosures_search_tokens"
+
+
+class TokensMatch(models.Expression):
+    """`disclosures_search_tokens(search_text) @@ '<tsquery>'::tsquery` (PostgreSQL): the form the
+    GIN expression index answers. The tsquery is cast, not parsed by `to_tsquery`, so its lexemes are
+    compared with the tokens exactly as the tokenizer wrote them."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, tsquery: str, text="search_text"):
+        super().__init__()
+        self.tsquery = tsquery
+        self.text = models.F(text) if isinstance(text, str) else text
+
+    def get_source_expressions(self):
+        return [self.text]
+
+    def set_source_expressions(self, exprs):
+        (self.text,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.text)
+        return f"{TOKENS_FUNCTION}({sql}) @@ %s::tsquery", [*params, self.tsquery]
+
 
 class TokenVector(models.Expression):
-    """`setweight(to_tsvector('simple', title_tokens), 'A') || setweight(…body_tokens…, 'B')` on
+    """Only for migration 0003 (the stored `search` column it created was removed by 0011):
+    `setweight(to_tsvector('simple', title_tokens), 'A') || setweight(…body_tokens…, 'B')` on
     PostgreSQL; NULL elsewhere (SQLite matches through its FTS5 table instead)."""
 
     output_field = SearchVectorField()
@@ -61,9 +92,9 @@ class SearchEntry(models.Model):
     document_number = models.CharField("文号（规范化）", max_length=100, blank=True)
     title_text = models.TextField("标题与文号（规范化）")
     search_text = models.TextField("全文（规范化）")
+    # SQLite only (its FTS5 table reads them); empty on PostgreSQL, which indexes search_text itself.
     title_tokens = models.TextField("标题词元")
     body_tokens = models.TextField("正文词元")
-    search = models.GeneratedField(expression=TokenVector(), output_field=SearchVectorField(), db_persist=True)
     indexed_at = models.DateTimeField("索引时间", auto_now=True)
 
     class Meta:

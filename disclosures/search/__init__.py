@@ -15,12 +15,13 @@ How it works: text is normalized (NFKC, casefold, brackets folded, whitespace
 collapsed) and split into runs of Han characters and runs of [0-9a-z]. A Han run yields its
 overlapping bigrams plus its last character (so a one-character query, or a query's one-character
 edge, finds it); a Latin/digit run yields the whole word plus its suffixes (so any part of a number
-such as “016” in “2016” is found). The index holds each item's distinct tokens — PostgreSQL as a
-`simple` tsvector with a GIN index, SQLite as an FTS5 table — and the normalized full text. A query
-term becomes the AND of its tokens (the last run as a prefix), and terms with more than one token are
-rechecked as exact substrings of the normalized text, so a result always contains every term (no
-false phrase matches, whatever the length: the tsvector's 16,383 position cap does not matter
-because positions are not used).
+such as “016” in “2016” is found). The index stores the normalized full text and, per item, its
+distinct tokens — on PostgreSQL only inside a GIN expression index over
+`disclosures_search_tokens(search_text)` (a SQL function equal to `document_tokens`, giving a tsvector
+without positions or weights; nothing token-like is stored in the table), on SQLite as token columns
+read by an FTS5 table. A query term becomes the AND of its tokens (the last run as a prefix), and
+terms with more than one token are rechecked as exact substrings of the normalized text, so a result
+always contains every term (no false phrase matches, whatever the length: positions are not used).
 
 Only published items have an entry: the `public_version_changed` signal (sent by the workflow after
 commit) calls `index_item`, which indexes a public item and removes anything else. Result rows are

@@ -12,6 +12,7 @@ from django.utils import timezone
 from portal.sanitize import plain_text
 
 from ..models import DisclosureItem, SearchEntry
+from ..search_models import TOKENS_FUNCTION
 from .query import index_changed
 from .tokens import document_tokens, normalize
 
@@ -41,9 +42,12 @@ def build_entry(item: DisclosureItem, attachment_text: str | None = None) -> Sea
     title = " ".join(n for n in (normalize(v) for v in (item.title, item.document_number, item.index_number)) if n)
     parts = (item.summary, item.keywords, plain_text(item.body), attachment_text)
     body = "\n".join(n for n in (normalize(p) for p in parts) if n)
-    title_tokens = document_tokens(title)
-    seen = set(title_tokens)
-    body_tokens = [t for t in document_tokens(body) if t not in seen]
+    if connection.vendor == "postgresql":  # indexed from search_text by the GIN expression index
+        title_tokens, body_tokens = [], []
+    else:  # SQLite's FTS5 table reads the token columns
+        title_tokens = document_tokens(title)
+        seen = set(title_tokens)
+        body_tokens = [t for t in document_tokens(body) if t not in seen]
     published = timezone.localtime(item.published_at)
     return SearchEntry(
         item_id=item.pk,
@@ -104,6 +108,10 @@ def remove_item(item: DisclosureItem | int) -> None:
 
 
 GIN_INDEX = "disclosures_searchentry_gin"
+# The expression index of migration 0011: the tokens are computed from search_text, not stored.
+GIN_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON disclosures_searchentry USING gin ({TOKENS_FUNCTION}(search_text))"
+)
 
 
 @contextlib.contextmanager
@@ -131,7 +139,7 @@ def ensure_gin_index() -> None:
         if cursor.fetchone()[0] is not None:
             return
         cursor.execute("SET maintenance_work_mem = '512MB'")
-        cursor.execute(f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON disclosures_searchentry USING gin (search)")
+        cursor.execute(GIN_INDEX_SQL)
         cursor.execute("RESET maintenance_work_mem")
 
 

@@ -18,7 +18,8 @@ from django.utils import timezone
 from portal.sanitize import plain_text
 
 from ..models import DisclosureItem, SearchEntry
-from .tokens import CONTROL, HAN, MAX_WORD, RUNS, normalize, query_tokens
+from ..search_models import TokensMatch
+from .tokens import CONTROL, HAN, MAX_SUFFIX_RUN, MAX_WORD, RUNS, normalize, query_tokens
 
 FTS_TABLE = "disclosures_searchfts"
 MAX_QUERY_CHARS = 100
@@ -113,14 +114,37 @@ def _fts5_query(terms: list[Term]) -> str:
     return " ".join(parts)
 
 
-def match(entries, query: Query):
-    """Restrict a SearchEntry queryset to entries containing every term of `query`."""
+_LATIN = re.compile("[0-9a-z]")
+
+
+def match(entries, query: Query, *, walk: bool = False, in_title: bool = False):
+    """Restrict a SearchEntry queryset to entries containing every term of `query`.
+
+    PostgreSQL's GIN index is an expression index (migration 0011): the index answers the token
+    match without computing anything, but testing one row against it computes the row's tokens
+    (about a millisecond). So every query that may test rows one by one uses the `walk` form (the
+    caller passes walk=True: a page of a common term read in date order), and the others run inside
+    `_in_plan`, where only bitmap scans are allowed.
+
+    The walk form tests substrings of `search_text`, which is exactly the token match: every token of
+    a substring of the text is in the index (bigrams and one-character tokens of its Han runs; for
+    [0-9a-z] runs up to 24 characters, the word and all its suffixes), and a single-token term's
+    tokens occur only where the term does. Only a text with a [0-9a-z] run longer than 24 characters
+    (which indexes no suffixes) can differ for a term with Latin letters or digits; such rows are also
+    tested against the tokens, so both forms give the same result. `in_title`: the caller already
+    requires every term in `title_text` (the first line of `search_text`), so the walk form needs no
+    test of the long text."""
     if not query.terms:
         return entries
+    if connection.vendor == "postgresql" and walk:
+        for term in query.terms if not in_title else []:
+            entries = entries.filter(search_text__contains=term.text)
+        if any(_LATIN.search(t.text) for t in query.terms):
+            long_run = f"[0-9a-z]{{{MAX_SUFFIX_RUN + 1}}}"
+            entries = entries.filter(~Q(search_text__regex=long_run) | Q(TokensMatch(_tsquery(query.terms))))
+        return entries
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        entries = entries.filter(search=SearchQuery(_tsquery(query.terms), search_type="raw", config="simple"))
+        entries = entries.filter(TokensMatch(_tsquery(query.terms)))
     else:
         entries = entries.filter(
             item_id__in=RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [_fts5_query(query.terms)])
@@ -163,14 +187,16 @@ class TieredIds:
 
     def __init__(self, entries, conditions: list[Q], total: int | None, query: Query | None = None):
         # `entries` without the text match: it is added after the tier's condition (see _tier), so
-        # PostgreSQL tests the cheap title condition before reading a row's TOASTed tsvector.
+        # PostgreSQL tests the cheap title condition before a row's text.
         self.entries, self.conditions, self.total, self.query = entries, conditions, total, query or Query()
         self.sizes: list[int | None] = [None] * len(conditions)
         self.preloaded: list[int] | None = None  # the whole ordered result, when `search` read it already
+        self.walk = False  # more matches than the counting limit: see match()
+        self.title_tier: int | None = None  # the tier whose condition is “every term in the title”
 
     def count(self) -> int:
         if self.total is None:
-            self.total = match(self.entries, self.query).count()
+            self.total = _in_plan(bool(self.query.terms), match(self.entries, self.query).count)
         return self.total
 
     def __len__(self) -> int:
@@ -180,7 +206,8 @@ class TieredIds:
         return iter(self[0 : len(self)])
 
     def _tier(self, tier: int):
-        return match(self.entries.filter(self.conditions[tier]), self.query)
+        entries = self.entries.filter(self.conditions[tier])
+        return match(entries, self.query, walk=self.walk, in_title=tier == self.title_tier)
 
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
         return list(
@@ -188,7 +215,7 @@ class TieredIds:
         )
 
     def _size(self, tier: int) -> int:
-        if self.sizes[tier] is None:
+        if self.sizes[tier] is None:  # PostgreSQL: a common term's tier (walk), or fine row by row
             self.sizes[tier] = self._tier(tier).count()
         return self.sizes[tier]
 
@@ -301,7 +328,7 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     filters = filters or Filters()
     limit = count_limit()
     # Plain column conditions come before the text match in the WHERE clause: PostgreSQL evaluates
-    # equal-cost conditions in order, so a row's TOASTed tsvector is only read when the cheap
+    # equal-cost conditions in order, so a row's TOASTed text is only tested when the cheap
     # conditions hold (this matters when the date index is walked for a common term).
     base = SearchEntry.objects.all()
     if filters.date_from:
@@ -351,10 +378,17 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if ranked:
         conditions = _tier_conditions(query)
         ordered = TieredIds(unmatched, conditions if query.document_number else conditions[1:], total, query)
+        ordered.title_tier = 1 if query.document_number else 0
     else:
         ordered = TieredIds(unmatched, [Q()], total, query)
+    if not approximate and query.terms and connection.vendor == "postgresql":
+        # Within the limit: read the whole ordered result at once through the GIN bitmap (at most
+        # `limit` narrow rows) rather than tier by tier, where the planner may walk the date index and
+        # compute each row's tokens (see match).
+        ordered.preloaded = _in_plan(True, lambda: _ordered_ids(narrowed, query if ranked else None, limit + 1))
     if approximate:
         ordered.total = total = None
+        ordered.walk = True
         if filters.narrows:  # the facet filters may bring the total within the limit
             ids = _in_plan(bool(query.terms), lambda: _ordered_ids(narrowed, query if ranked else None, limit + 1))
             if len(ids) <= limit:
@@ -427,14 +461,18 @@ def _counting(entries, matched: bool, limit: int) -> list[dict]:
 
 
 def _in_plan(matched: bool, run):
-    """Run a counting query. On PostgreSQL a common term matches most rows, and the planner then
-    prefers a sequential scan that evaluates `@@` on every row's TOASTed tsvector (ten times slower
-    than the GIN bitmap, which needs no recheck); sequential scans are turned off for this one query."""
+    """Run a query that matches through the GIN index (counting, a whole ordered result, a count).
+    On PostgreSQL testing `@@` row by row computes each row's tokens from its TOASTed text (~1 ms a
+    row, see match), while the GIN bitmap needs no recheck; the planner cannot tell the two apart
+    (it charges the function's cost to the bitmap's rows too), so for this one query sequential and
+    plain index scans are turned off, leaving bitmap scans (the GIN index, alone or ANDed with a
+    filter's index). JIT is turned off as well: those charged costs would otherwise start a JIT
+    compilation (tens of ms) for queries that take a few."""
     if not matched or connection.vendor != "postgresql":
         return run()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off; SET LOCAL jit = off")
         return run()
 
 
