@@ -75,7 +75,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosures", "0010_migration_fields"),
+        ("disclosures", "0012_edition_base"),
     ]
 
     operations = [
