@@ -3,7 +3,7 @@ shared page cache switched off). Not a test: run by hand, usually through bench/
 which runs this script from two checkouts in alternation against one database.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_pages_bench FIELD_ENCRYPTION_KEYS=…
-    .venv/bin/python -m bench.cold_pages [runs]      # prints one JSON line: url -> [ms per request…]
+    .venv/bin/python -m bench.cold_pages [runs]      # one JSON line: wall and CPU ms per request
 
 Every request goes through the whole middleware stack, the view, every query and the templates,
 as an anonymous visitor (no session cookie), like a page-cache miss through gunicorn: the page
@@ -70,18 +70,20 @@ def main() -> None:
             profiler = cProfile.Profile()
         return
     result: dict[str, list[float]] = {url: [] for url in pages}
+    cpu: dict[str, list[float]] = {url: [] for url in pages}
     for _ in range(runs):
         for url in pages:  # interleaved, so load changes hit every page alike
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(cold(url))
             result[url].append((time.perf_counter() - start) * 1000)
+            cpu[url].append((time.process_time() - start_cpu) * 1000)  # this process only, not PostgreSQL
             assert response.status_code == 200, (url, response.status_code)
     queries = {}
     for url in pages:
         with CaptureQueriesContext(connection) as captured:
             client.get(cold(url))
         queries[url] = len(captured)
-    print(json.dumps({"times": result, "queries": queries}))
+    print(json.dumps({"times": result, "cpu": cpu, "queries": queries}))
 
 
 if __name__ == "__main__":

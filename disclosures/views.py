@@ -39,6 +39,10 @@ class Catalogue:
         for c in sorted(self.nodes, key=lambda c: (c.order, c.id)):
             self.children.setdefault(c.parent_id, []).append(c)
         self.home_sections = [c for c in self.nodes if c.home_panel]
+        self.subtree_ids = {
+            c.pk: [d.pk for d in self.nodes if d.path == c.path or d.path.startswith(c.path + "/")]
+            for c in self.home_sections
+        }
 
     def ancestors(self, category: Category) -> list[Category]:
         parts = category.path.split("/")
@@ -60,10 +64,12 @@ def home(request):
         # One query: each section's newest ids come from a small indexed LIMIT subquery, joined by
         # UNION ALL (an OR of the subqueries would make PostgreSQL scan the whole table), so the
         # page's query count grows with neither items nor sections.
+        # The section's subtree as category ids from the catalogue (no join to build or run).
+        public = DisclosureItem.objects.published()
+        subtree = _catalogue(request).subtree_ids
         newest = [
             DisclosureItem.objects.filter(
-                pk__in=DisclosureItem.objects.published()
-                .filter(section.descendant_q())
+                pk__in=public.filter(category_id__in=subtree[section.pk])
                 .order_by("-published_at", "-id")
                 .values("pk")[:HOME_PANEL_SIZE]
             )
