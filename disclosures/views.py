@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
-from portal import viewcounts
+from portal import pagecache, viewcounts
 from portal.files import download
 from portal.models import Organization
 from portal.paging import paginate
@@ -27,27 +27,49 @@ from .models import Attachment, Category, DisclosureItem, ItemKind
 HOME_PANEL_SIZE = 6
 
 
-def _ancestors(category: Category) -> list[Category]:
-    parts = category.path.split("/")
-    paths = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
-    found = {c.path: c for c in Category.objects.filter(path__in=paths)} if paths else {}
-    return [found[p] for p in paths if p in found]
+class Catalogue:
+    """Every catalogue node, read in one query and kept per content version in each process
+    (portal.pagecache.memo): the public pages look nodes, trails and children up here instead of
+    querying each time. Shared between requests: read it, never change the nodes."""
+
+    def __init__(self):
+        self.nodes = list(Category.objects.order_by("path"))
+        self.by_path = {c.path: c for c in self.nodes}
+        self.children: dict[int | None, list[Category]] = {}
+        for c in sorted(self.nodes, key=lambda c: (c.order, c.id)):
+            self.children.setdefault(c.parent_id, []).append(c)
+        self.home_sections = [c for c in self.nodes if c.home_panel]
+        self.subtree_ids = {
+            c.pk: [d.pk for d in self.nodes if d.path == c.path or d.path.startswith(c.path + "/")]
+            for c in self.home_sections
+        }
+
+    def ancestors(self, category: Category) -> list[Category]:
+        parts = category.path.split("/")
+        paths = ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+        return [self.by_path[p] for p in paths if p in self.by_path]
+
+
+def _catalogue(request) -> Catalogue:
+    return pagecache.memo(request, "catalogue", Catalogue)
 
 
 @require_safe
 def home(request):
     published = DisclosureItem.objects.published().for_list()
     latest = list(published[:10])
-    sections = list(Category.objects.filter(home_panel=True).order_by("path"))
+    sections = _catalogue(request).home_sections
     panels = []
     if sections:
         # One query: each section's newest ids come from a small indexed LIMIT subquery, joined by
         # UNION ALL (an OR of the subqueries would make PostgreSQL scan the whole table), so the
         # page's query count grows with neither items nor sections.
+        # The section's subtree as category ids from the catalogue (no join to build or run).
+        public = DisclosureItem.objects.published()
+        subtree = _catalogue(request).subtree_ids
         newest = [
             DisclosureItem.objects.filter(
-                pk__in=DisclosureItem.objects.published()
-                .filter(section.descendant_q())
+                pk__in=public.filter(category_id__in=subtree[section.pk])
                 .order_by("-published_at", "-id")
                 .values("pk")[:HOME_PANEL_SIZE]
             )
@@ -103,12 +125,15 @@ def catalog(request):
 
 @require_safe
 def category(request, path: str):
-    node = get_object_or_404(Category, path=path.strip("/"))
+    catalogue = _catalogue(request)
+    node = catalogue.by_path.get(path.strip("/"))
+    if node is None:
+        raise Http404("公开目录不存在")
     base = DisclosureItem.objects.published().filter(node.descendant_q())
     filterset = ItemFilter(request.GET or None, queryset=base.for_list())
     notes = filter_messages(filterset) if filterset.is_bound else []
     page, page_notes = paginate(request, filterset.qs.order_by("-published_at", "-id"), settings.PAGE_SIZE)
-    children = list(node.children.order_by("order", "id"))
+    children = catalogue.children.get(node.pk, [])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -116,7 +141,7 @@ def category(request, path: str):
         "disclosures/category.html",
         {
             "category": node,
-            "trail": _ancestors(node) + [node],
+            "trail": [*catalogue.ancestors(node), node],
             "children": children,
             "filter": filterset,
             "page": page,
@@ -159,7 +184,7 @@ def item_detail(request, pk: int):
             "detail_rows": detail_rows(item),
             "attachments": attachments,
             "change_notes": change_notes,
-            "ancestors": _ancestors(item.category) + [item.category],
+            "ancestors": [*_catalogue(request).ancestors(item.category), item.category],
             "print_view": bool(request.GET.get("print")),
             "attachments_closed": attachments_closed(item),
             "related": related.for_item(item),

@@ -258,6 +258,32 @@ def _settings_changed(setting, **kwargs) -> None:  # tests switch caches: forget
 setting_changed.connect(_settings_changed, dispatch_uid="portal.pagecache.local")
 
 
+# ---- per-process data of the current version ---------------------------------------------------
+
+_memo: dict[str, tuple[str, object]] = {}
+
+
+def memo(request, name: str, build):
+    """`build()`, kept in this process for as long as the content version the page cache read for
+    this request stays the same (docs/design.md §6): the site profile and the catalogue tree, which
+    every page shows and which change only with a write that bumps the version. Only for requests
+    the page cache handles (anonymous GET/HEAD of a public page, version read before the render);
+    any other request (staff, sessions, cache off or unreachable) builds afresh. `build` must return
+    public data only, the same for every visitor, and callers must not mutate what it returns.
+
+    The version is read before the data: a commit after that read bumps the version after the
+    commit, so data read under version V is never older than V (the same rule as the page copies)."""
+    version = getattr(request, "page_version", None)
+    if version is None:
+        return build()
+    found = _memo.get(name)
+    if found is not None and found[0] == version:
+        return found[1]
+    value = build()
+    _memo[name] = (version, value)
+    return value
+
+
 # ---- the middleware ---------------------------------------------------------------------------
 
 
@@ -340,6 +366,7 @@ class PageCacheMiddleware:
             if local:
                 LOCAL.put(key, entry)
             return self._hit(request, entry)
+        request.page_version = version  # per-process data of this version may serve the render (memo)
         request.page_version_time = max(_version_time(version), _midnight())
         response = self.get_response(request)
         if storable(request, response):

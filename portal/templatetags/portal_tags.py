@@ -18,6 +18,15 @@ def cjk_date(value):
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@register.filter(expects_localtime=True)
+def ymd(value):
+    """`value|date:"Y-m-d"` (in the current time zone, like `date`) without Django's general
+    format machinery: list pages show two per row."""
+    if not value:
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
 @register.simple_tag(takes_context=True)
 def display_url(context, name: str, value: str) -> str:
     """The current page (path and query kept) with one display preference set: pressing 大 on a
