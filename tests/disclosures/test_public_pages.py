@@ -9,8 +9,9 @@ import threading
 import pytest
 from django.core.files.base import ContentFile
 from django.db import close_old_connections
+from django.utils.http import http_date
 
-from disclosures.models import Attachment
+from disclosures.models import Attachment, DisclosureItem
 
 
 @pytest.fixture
@@ -228,6 +229,7 @@ PAGES = {
     "/api/items.json": 4,
     "/feeds/latest/": 3,
     "/sitemap-items.xml": 3,
+    "/sitemap.xml": 7,  # the index: a count and one latest date per section, whatever the item count
     "/sitemap/": 3,
 }
 
@@ -242,6 +244,13 @@ def test_public_pages_keep_a_fixed_number_of_queries(
     _fill(build, 190)
     with django_assert_max_num_queries(limit):
         assert client.get(path).status_code == 200
+
+
+def test_sitemap_index_dates_from_one_aggregate_not_from_every_item(client, build, site_profile):
+    _fill(build, 12)
+    latest = DisclosureItem.objects.published().order_by("-published_at").first().published_at
+    response = client.get("/sitemap.xml")
+    assert response["Last-Modified"] == http_date(latest.timestamp())
 
 
 def test_item_page_query_count_is_fixed(client, build, site_profile, django_assert_max_num_queries):
