@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -71,9 +73,6 @@ class Row:
 
     def fingerprint(self) -> str:
         """A digest of everything the row says (ImportOrigin.row_hash)."""
-        import hashlib
-        import json
-
         values = item_values(self) | {
             "published_at": self.published_at.isoformat() if self.published_at else "",
             "index_number": self.index_number,

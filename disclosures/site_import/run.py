@@ -10,7 +10,6 @@ flagged rows and its allocated numbers are exactly what the real run would give.
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import os
 from collections.abc import Callable
@@ -477,7 +476,3 @@ def _store_attachments(item: DisclosureItem, row: Row, stored_files: list[str]) 
             attachment.file.save(name, upload, save=False)
             stored_files.append(attachment.file.name)
             attachment.save()
-
-
-def when_text(value: datetime.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
