@@ -343,7 +343,7 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         from django.shortcuts import render
         from django.utils.cache import add_never_cache_headers
 
-        from ..views import _ancestors, detail_rows
+        from ..views import _catalogue, detail_rows
 
         obj = self.get_object(request, str(pk))
         if obj is None:
@@ -365,7 +365,7 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
                 "detail_rows": detail_rows(obj),
                 "attachments": attachments,
                 "change_notes": list(obj.change_notes.all()),
-                "ancestors": _ancestors(obj.category) + [obj.category],
+                "ancestors": [*_catalogue(request).ancestors(obj.category), obj.category],
                 "print_view": False,
                 "attachments_closed": "",
                 "related": None,
