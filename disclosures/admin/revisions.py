@@ -15,7 +15,7 @@ from ..models import (
     RevisionAttachment,
 )
 from ..revision_diff import compare
-from .items import AttachmentForm
+from .items import AttachmentForm, AttachmentInline
 from .steps import REVISION_ACTIONS, R, RevisionQueueFilter, WorkflowAdminMixin
 
 # ---- revision admin ---------------------------------------------------------------------------
@@ -77,12 +77,9 @@ class RevisionAttachmentForm(AttachmentForm):
         return upload
 
 
-class RevisionAttachmentInline(admin.TabularInline):
+class RevisionAttachmentInline(AttachmentInline):
     model = RevisionAttachment
     form = RevisionAttachmentForm
-    extra = 1
-    fields = ["file", "original_name", "file_type", "size", "order"]
-    readonly_fields = ["original_name", "file_type", "size"]
 
 
 class RevisionAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
