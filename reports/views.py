@@ -4,6 +4,7 @@ organization may preview a draft at the same address (marked 草稿预览, never
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_safe
 from disclosures.models import DisclosureItem, ItemKind
 from portal.access import user_organizations
 from portal.models import Organization
+from portal.paging import paginate
 
 from . import charts, exports, present, tables
 from . import workflow as report_workflow
@@ -22,6 +24,15 @@ from .models import AnnualReport
 AGGREGATE_SLUG = "all"
 AGGREGATE_NAME = "全县汇总"
 MIN_YEAR = 2008  # 条例 (2007) in force from 2008-05-01
+# What the list of reports shows: no narrative text, no item body.
+REPORT_LIST_FIELDS = (
+    "year",
+    "organization__name",
+    "organization__short_name",
+    "organization__slug",
+    "item__index_number",
+    "item__published_at",
+)
 
 
 class _Context:
@@ -135,21 +146,32 @@ def report_list(request):
     reports = list(
         AnnualReport.objects.filter(item__in=DisclosureItem.objects.published())
         .select_related("organization", "item")
+        .only(*REPORT_LIST_FIELDS)
         .order_by("-year", "organization__order", "organization_id")
     )
     years: dict[int, list[AnnualReport]] = {}
     for report in reports:
         years.setdefault(report.year, []).append(report)
-    historic = list(
+    # Narrative reports from before the national format (the 2016 seed, an old site's import): one
+    # page of them at a time, so the page stays the same size however many an import brings in.
+    historic, notes = paginate(
+        request,
         DisclosureItem.objects.published()
+        .for_list()
         .filter(kind=ItemKind.ANNUAL_REPORT, annual_report__isnull=True)
-        .select_related("organization")
-        .order_by("-published_at")
+        .order_by("-published_at", "-id"),
+        settings.PAGE_SIZE,
     )
     return render(
         request,
         "reports/index.html",
-        {"years": sorted(years.items(), reverse=True), "historic": historic, "aggregate_slug": AGGREGATE_SLUG},
+        {
+            "years": sorted(years.items(), reverse=True),
+            "historic": historic,
+            "page": historic,
+            "notes": notes,
+            "aggregate_slug": AGGREGATE_SLUG,
+        },
     )
 
 

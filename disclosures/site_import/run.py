@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from portal.audit import entry as audit_entry
 from portal.audit import record, record_many
+from portal.bulk import refresh_statistics
 from portal.spreadsheets import safe_cell
 from portal.uploads import check_attachment
 
@@ -176,6 +177,7 @@ def import_file(
         if progress:
             progress(done, total, f"第 {start // batch_size + 1} 批，已处理 {done}/{total} 行")
     if not dry_run:
+        refresh_statistics(DisclosureItem)
         record(
             "site_import.run",
             actor=user,

@@ -24,6 +24,9 @@ from portal import pagecache, viewcounts
 from portal.models import SiteProfile
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/5")
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # gw0, gw1…: each test process its own database
+    _base, _, _number = REDIS_TEST_URL.rpartition("/")
+    REDIS_TEST_URL = f"{_base}/{int(_number) + int(worker.removeprefix('gw'))}"
 
 
 @pytest.fixture

@@ -70,6 +70,27 @@ def test_report_list_shows_reports_by_year_and_the_historic_narrative_report(cli
     assert "历史年度报告" in html and seed.get_absolute_url() in html
 
 
+def test_historic_reports_come_a_page_at_a_time_in_a_fixed_number_of_queries(
+    client, build, nb, settings, django_assert_num_queries
+):
+    # An old site's import can bring hundreds of narrative reports; the list pages them.
+    settings.PAGE_SIZE = 3
+    for n in range(2):
+        build.item(f"历史年报{n}", category=nb, kind="annual_report")
+    client.get("/reports/")
+    with django_assert_num_queries(4) as small:
+        client.get("/reports/")
+    for n in range(2, 8):
+        build.item(f"历史年报{n}", category=nb, kind="annual_report")
+    with django_assert_num_queries(len(small)):
+        html = client.get("/reports/").content.decode()
+    assert html.count("历史年报") == 3 and "共 8 条，第 1/3 页" in html
+    html = client.get("/reports/?page=3").content.decode()
+    assert html.count("历史年报") == 2 and "历史年报0" in html
+    html = client.get("/reports/?page=x").content.decode()
+    assert "页码“x”无效，已显示第1页。" in html
+
+
 def test_draft_report_is_not_public_but_staff_preview_it_with_checks(client, build, nb):
     rd.load(build)
     rw.create_report(build.org, 2025, build.editor)

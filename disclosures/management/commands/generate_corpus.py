@@ -2,6 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from disclosures import corpus
+from disclosures.models import DisclosureItem
+from portal.bulk import refresh_statistics
 
 
 class Command(BaseCommand):
@@ -24,4 +26,5 @@ class Command(BaseCommand):
             batch_size=batch_size,
             progress=lambda total: tqdm(total=total, unit="条", desc="生成并索引"),
         )
+        refresh_statistics(DisclosureItem)
         self.stdout.write(f"已生成 {done} 条公开信息。")
