@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.models import Organization
-from portal.paging import paginate
+from portal.paging import page_number, paginate
 
 from . import search as engine
 from .models import Category, DisclosureItem, ItemKind
@@ -251,16 +251,7 @@ class OpenPage:
 def open_page(request, entries, per_page: int) -> tuple[OpenPage, list[str]]:
     """(page, notes) for a result whose total is not known. A malformed, too small or too large
     ?page= shows page 1 with a note, never a 500 (a page past the end is only found out by reading it)."""
-    raw = request.GET.get("page", "1")
-    notes = []
-    try:
-        number = int(raw)
-    except (TypeError, ValueError):
-        notes.append(f"页码“{raw[:20]}”无效，已显示第1页。")
-        number = 1
-    if number < 1:
-        notes.append("页码不能小于1，已显示第1页。")
-        number = 1
+    number, raw, notes = page_number(request)
     if number > 1_000_000:  # an absurd offset would only make the database walk the whole index
         notes.append(f"页码“{raw[:20]}”超出范围，已显示第1页。")
         number = 1

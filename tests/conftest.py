@@ -146,5 +146,32 @@ def site_profile(db):
     )
 
 
+@pytest.fixture
+def page_cache(settings, db):
+    """The page cache on in the database cache (the embedded default), empty."""
+    from django.core.cache import caches
+    from django.core.management import call_command
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_page_cache"},
+    }
+    settings.PAGE_CACHE_SECONDS = 60
+    call_command("createcachetable", verbosity=0)
+    caches["pages"].clear()
+    return caches["pages"]
+
+
+@pytest.fixture
+def commits(django_capture_on_commit_callbacks):
+    """Run each change's after-commit work (the page-cache version bump) as a real commit would."""
+
+    def run(change, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change(*args, **kwargs)
+
+    return run
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 
 from disclosures import pii
+from portal import minipdf
 
 AREAS = ["530523", "530502", "530521", "530524", "110105", "310115", "440305", "510107", "650102", "420111"]
 SURNAMES = "杨李段赵王张刘陈黄周吴徐孙马朱胡郭何高林"
@@ -385,18 +386,7 @@ def cjk_pdf(pages: list[list[str]]) -> bytes:
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return minipdf.write(objects, binary_marker=True)
 
 
 # ---- numbers that are not personal ---------------------------------------------------------------

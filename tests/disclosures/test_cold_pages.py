@@ -9,8 +9,6 @@ import datetime
 
 import pytest
 from django import forms
-from django.core.cache import caches
-from django.core.management import call_command
 from django.db import connection
 from django.template import engines
 from django.test import Client
@@ -22,28 +20,6 @@ from disclosures.filters import ItemFilter
 from disclosures.models import Category, DisclosureItem
 from portal import pagecache
 from portal.models import SiteProfile
-
-
-@pytest.fixture
-def page_cache(settings, db):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_page_cache"},
-    }
-    settings.PAGE_CACHE_SECONDS = 60
-    call_command("createcachetable", verbosity=0)
-    caches["pages"].clear()
-    return caches["pages"]
-
-
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
 
 _miss = iter(range(10**6))
 

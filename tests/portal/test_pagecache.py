@@ -29,29 +29,6 @@ if worker := os.environ.get("PYTEST_XDIST_WORKER"):  # gw0, gw1…: each test pr
     REDIS_TEST_URL = f"{_base}/{int(_number) + int(worker.removeprefix('gw'))}"
 
 
-@pytest.fixture
-def page_cache(settings, db):
-    settings.CACHES = {
-        **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_page_cache"},
-    }
-    settings.PAGE_CACHE_SECONDS = 60
-    call_command("createcachetable", verbosity=0)
-    caches["pages"].clear()
-    return caches["pages"]
-
-
-@pytest.fixture
-def commits(django_capture_on_commit_callbacks):
-    """Run each change's after-commit work (the version bump) as a real commit would."""
-
-    def run(change, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return change(*args, **kwargs)
-
-    return run
-
-
 def entries() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM test_page_cache WHERE cache_key LIKE %s", ["%pc:page:%"])
