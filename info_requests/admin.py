@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from portal.access import OrganizationScopedAdmin, is_site_admin, user_organizations
-from portal.admin import ReadOnlyAdmin, warn_uncovered_years
+from portal.admin import ReadOnlyAdmin, WithoutBulkDelete, warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
 from portal.fields import protected_lookup
 from portal.models import Membership
@@ -201,7 +201,7 @@ class OfflineApplicationForm(forms.ModelForm):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+class ApplicationAdmin(WithoutBulkDelete, ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     action_specs = ACTIONS
     action_path = "handle"
     action_includes = ["admin/info_requests/_action_deadline.html"]
@@ -335,11 +335,6 @@ class ApplicationAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdm
 
     def has_delete_permission(self, request, obj=None):
         return False  # applications are answered or withdrawn, never deleted (第四十五条 归档)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description="答复期限")
     def deadline_display(self, obj):

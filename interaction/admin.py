@@ -20,7 +20,7 @@ from django.utils import timezone
 from disclosures.workflow import WorkflowError
 from info_requests.admin import mask as mask_value
 from portal.access import OrganizationScopedAdmin, is_member, is_site_admin
-from portal.admin import ReadOnlyAdmin, warn_uncovered_years
+from portal.admin import ReadOnlyAdmin, WithoutBulkDelete, warn_uncovered_years
 from portal.admin_actions import Action, ActionAdminMixin
 from portal.audit import record
 from portal.fields import protected_lookup
@@ -167,7 +167,7 @@ def history(obj):
 
 
 @admin.register(Message)
-class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+class MessageAdmin(WithoutBulkDelete, ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # No filtering on a writer's personal data by URL: it would reveal it row by row.
         if protected_lookup(self.model, lookup):
@@ -250,11 +250,6 @@ class MessageAdmin(ActionAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # kept as the record of the site's 互动回应
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     @admin.display(description="答复期限")
     def deadline_display(self, obj):

@@ -36,6 +36,16 @@ class ReadOnlyAdmin:
         return False
 
 
+class WithoutBulkDelete:
+    """Records that are kept (published items, revisions, applications, messages): the admin's
+    “删除所选” action is removed, since it would delete past `has_delete_permission`'s rule."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
 @admin.register(SiteProfile)
 class SiteProfileAdmin(admin.ModelAdmin):
     list_display = ["site_name", "sponsor", "site_code", "icp_number", "psb_number"]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin, user_organizations
+from portal.admin import WithoutBulkDelete
 from portal.uploads import check_attachment
 
 from .. import workflow
@@ -173,7 +174,7 @@ class ChangeNoteInline(admin.TabularInline):
 
 
 @admin.register(DisclosureItem)
-class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+class DisclosureItemAdmin(WithoutBulkDelete, WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     form = ItemForm
     # Workflow: action pages, change-form panel and queues come from steps.py.
     action_specs = ITEM_ACTIONS
@@ -298,11 +299,6 @@ class DisclosureItemAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.Mod
         if obj is not None and (obj.index_number or obj.status != DisclosureItem.Status.DRAFT):
             return False
         return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # bulk delete would bypass the rule above
-        return actions
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin
+from portal.admin import WithoutBulkDelete
 
 from .. import revisions, workflow
 from ..models import (
@@ -82,7 +83,7 @@ class RevisionAttachmentInline(AttachmentInline):
     form = RevisionAttachmentForm
 
 
-class RevisionAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
+class RevisionAdmin(WithoutBulkDelete, WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmin):
     action_specs = REVISION_ACTIONS
     organization_lookup = "item__organization"
     change_form_template = "admin/disclosures/revision/change_form.html"
@@ -131,11 +132,6 @@ class RevisionAdmin(WorkflowAdminMixin, OrganizationScopedAdmin, admin.ModelAdmi
         if not workflow.has_role(request.user, obj.item.organization, R.EDITOR):
             return False
         return obj.status == Revision.Status.DRAFT
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -50,3 +50,18 @@ def test_audit_labels_are_chinese_and_codes_follow_one_style():
         area, _, step = code.partition(".")
         assert area and step and code == code.lower(), code
         assert any("\u4e00" <= ch <= "\u9fff" for ch in label), (code, label)
+
+
+def test_kept_records_have_no_bulk_delete_in_the_admin(rf, admin_user):
+    # Published items are withdrawn, revisions, applications and messages kept as the record:
+    # the admin's “删除所选” would delete past each admin's has_delete_permission.
+    from django.contrib import admin
+
+    from disclosures.models import DisclosureItem, Revision
+    from info_requests.models import Application
+    from interaction.models import Message
+
+    request = rf.get("/admin/")
+    request.user = admin_user
+    for model in (DisclosureItem, Revision, Application, Message):
+        assert "delete_selected" not in admin.site._registry[model].get_actions(request), model
