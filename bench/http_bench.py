@@ -292,7 +292,7 @@ def write(header, results, checks, args) -> None:
         f"{open('/proc/loadavg').read().split()[:3]}. 100,000+ published items on PostgreSQL, production settings "
         f"(DEBUG off, CONN_MAX_AGE=600), gunicorn 2 sync workers, wrk 2 threads × 8 connections, {args.seconds} s per "
         "measurement on the same machine (the client shares the 2 cores), bare view and page alternating; "
-        "ratio = page ÷ the bare run just before it. Other helpers' jobs were running on the machine at the same time.",
+        "ratio = page ÷ the bare run just before it. The machine is shared: the load averages show what else ran.",
         "",
     ]
     for mode, rows in results.items():
