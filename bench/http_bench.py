@@ -32,6 +32,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from bench.results import write_section
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789")
 
@@ -39,7 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 PORTAL_PORT, BARE_PORT = 8111, 8112
-START, END = "<!-- http bench -->", "<!-- /http bench -->"
 
 
 def mode_env(mode: str, redis_url: str) -> dict:
@@ -188,7 +189,7 @@ def count_views(env: dict, proc: subprocess.Popen, path: str, pk: int, total: in
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    time.sleep(1)
+    time.sleep(6)  # the workers let their spool files go every VIEW_COUNT_SPOOL_SECONDS (5 s)
     counted = stored_count(env, pk) - before
     return {**state, "counted": counted, "seconds": elapsed}
 
@@ -285,7 +286,6 @@ def main() -> None:
 def write(header, results, checks, args) -> None:
     names = {"off": "页面缓存关闭（每次渲染，冷页面）", "db": "页面缓存：数据库（默认）", "redis": "页面缓存：Redis"}
     out = [
-        START,
         "## HTTP 吞吐量 · Public pages through gunicorn (bench/http_bench.py, issue 12)",
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {header}; load average after "
@@ -315,16 +315,7 @@ def write(header, results, checks, args) -> None:
                 *checks[mode],
                 "",
             ]
-    out.append(END)
-    path = ROOT / "bench" / "RESULTS.md"
-    text = path.read_text(encoding="utf-8")
-    block = "\n".join(out)
-    if START in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(block)
+    write_section("http bench", "\n".join(out))
 
 
 if __name__ == "__main__":

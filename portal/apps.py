@@ -10,9 +10,10 @@ class PortalConfig(AppConfig):
     def ready(self):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.core.signals import request_finished
         from django.db.models.signals import post_migrate
 
-        from . import checks, pagecache, security, tasks  # noqa: F401 (system checks; task audit labels)
+        from . import checks, pagecache, security, tasks, viewcounts  # noqa: F401 (system checks; task audit labels)
         from .audit import record_login_failure
 
         user_login_failed.connect(record_login_failure, dispatch_uid="portal.audit.login_failed")
@@ -20,6 +21,7 @@ class PortalConfig(AppConfig):
         user_logged_out.connect(security.record_logout, dispatch_uid="portal.security.logged_out")
         user_locked_out.connect(security.record_lockout, dispatch_uid="portal.security.locked_out")
         pagecache.connect_signals()
+        request_finished.connect(viewcounts.fold_due, dispatch_uid="portal.viewcounts.fold_due")
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="portal.pagecache.table")
 
 

@@ -31,6 +31,7 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 VIEW_COUNT_REDIS_URL = ""
+VIEW_COUNT_SPOOL_DIR = ""  # database rows; tests/portal/test_viewcount_spool.py sets a directory
 PAGE_CACHE_SECONDS = 60
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405 (threads of the tests close their connections)
 
