@@ -30,6 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from disclosures.models import Category, DisclosureItem, PolicyDetail  # noqa: E402
 from info_requests.models import Appeal, Application  # noqa: E402
 from info_requests.outcomes import AppealKind, AppealResult, ApplicantType, Outcome  # noqa: E402
@@ -180,17 +181,7 @@ def main():
             raise Rollback
     except Rollback:
         pass
-    text = "\n".join(lines) + "\n"
-    results = ROOT / "bench" / "RESULTS.md"
-    current = results.read_text(encoding="utf-8") if results.exists() else ""
-    start, end = "<!-- reports bench -->", "<!-- /reports bench -->"
-    section = f"{start}\n{text}{end}\n"
-    if start in current and end in current:
-        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1 :]
-    else:
-        current += "\n" + section
-    results.write_text(current, encoding="utf-8")
-    print(text)
+    write_section("reports bench", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from bench.results import write_section  # noqa: E402
 from disclosures import content_checks  # noqa: E402
 from disclosures.models import ContentRule  # noqa: E402
 
@@ -63,7 +64,6 @@ def main():
     machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average {load:.1f}"
     median = f"**{statistics.median(scans):.1f} ms** (worst {max(scans):.1f} ms), {found} findings"
     lines = [
-        "<!-- content bench -->",
         "## 内容检查 (错别字、规范表述、敏感词)",
         "",
         f"`bench/content_bench.py`, {when}, {machine}, Python {platform.python_version()}, pyahocorasick.",
@@ -74,19 +74,8 @@ def main():
         f"| one scan (median of 20) | {median} | ≤ 50 ms |",
         f"| building the automaton (once per process after a rule change) | {build_ms:.0f} ms | — |",
         f"| naive `str.count` of every rule, for comparison | {naive_ms:.0f} ms ({naive_found} matches) | — |",
-        "<!-- /content bench -->",
     ]
-    results = ROOT / "bench" / "RESULTS.md"
-    current = results.read_text(encoding="utf-8")
-    block = "\n".join(lines)
-    if "<!-- content bench -->" in current:
-        head, rest = current.split("<!-- content bench -->", 1)
-        tail = rest.split("<!-- /content bench -->", 1)[1]
-        current = head + block + tail
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    results.write_text(current, encoding="utf-8")
-    print(block)
+    write_section("content bench", "\n".join(lines))
 
 
 if __name__ == "__main__":

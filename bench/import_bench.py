@@ -35,6 +35,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from disclosures import corpus  # noqa: E402
 from disclosures.models import DisclosureItem, IndexSequence, ItemKind, SearchEntry  # noqa: E402
 from disclosures.site_import.columns import HEADERS  # noqa: E402
@@ -143,17 +144,7 @@ def main() -> None:
         "the batch with 索引号 allocated per period, one INSERT of the audit records and one upsert of the search "
         "entries.",
     ]
-    text = "\n".join(lines) + "\n"
-    results = ROOT / "bench" / "RESULTS.md"
-    current = results.read_text(encoding="utf-8")
-    start, end = "<!-- import bench -->", "<!-- /import bench -->"
-    section = f"{start}\n{text}{end}\n"
-    if start in current and end in current:
-        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1 :]
-    else:
-        current += "\n## 网站迁移 · Site import (bench/import_bench.py)\n\n" + section
-    results.write_text(current, encoding="utf-8")
-    print(text)
+    write_section("import bench", "\n".join(lines), heading="## 网站迁移 · Site import (bench/import_bench.py)\n\n")
 
 
 if __name__ == "__main__":

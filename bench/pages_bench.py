@@ -35,6 +35,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from bench.results import write_section  # noqa: E402
 from disclosures.models import Category, DisclosureItem  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,17 +105,7 @@ def main() -> None:
         "Each sitemap file lists up to 5,000 URLs (the protocol allows 50,000); the catalogue counts are cached"
         " for 60 s (the first request after expiry pays one GROUP BY over published items).",
     ]
-    text = "\n".join(lines) + "\n"
-    results = ROOT / "bench" / "RESULTS.md"
-    current = results.read_text(encoding="utf-8")
-    start, end = "<!-- pages bench -->", "<!-- /pages bench -->"
-    section = f"{start}\n{text}{end}\n"
-    if start in current and end in current:
-        current = current[: current.index(start)] + section + current[current.index(end) + len(end) + 1 :]
-    else:
-        current += "\n" + section
-    results.write_text(current, encoding="utf-8")
-    print(text)
+    write_section("pages bench", "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -275,16 +275,7 @@ class ApplicationAdmin(WithoutBulkDelete, ActionAdminMixin, OrganizationScopedAd
             ("申请人（身份证明和联系方式仅本机关承办人员可见）", {"fields": applicant}),
             (
                 "所需信息（第二十九条）",
-                {
-                    "fields": [
-                        "info_title",
-                        "info_document_number",
-                        "info_description",
-                        "purpose",
-                        "form_preference",
-                        "delivery",
-                    ]
-                },
+                {"fields": list(handling.APPLICANT_EDITABLE)},
             ),
         ]
 

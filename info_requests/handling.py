@@ -303,25 +303,35 @@ def notify_correction(
     return event
 
 
+def _end_pause(application, user, day, note, request, *, state, started_by, ends_with, code, action, date_label):
+    """A pause of the reply period ends (补正 received, 征求意见 answered): the application is back
+    to 已受理, from a day not before the pause began."""
+    _require_handler(user, application)
+    _lock(application)
+    _require_state(application, state, action=action)
+    start = application.events.filter(kind=started_by).latest("date")
+    _check_date(day, start.date, date_label)
+    event = _event(application, user, ends_with, day, reason=note)
+    _set_status(application, S.RECEIVED, code, user, request, reason=note, data={"date": day.isoformat()})
+    return event
+
+
 @transaction.atomic
 def receive_correction(application: Application, user, day: datetime.date, note: str = "", request=None) -> ClockEvent:
     """第三十条: the reply period restarts from receipt of the corrected application."""
-    _require_handler(user, application)
-    _lock(application)
-    _require_state(application, S.CORRECTION, action="登记收到补正")
-    notice = application.events.filter(kind=K.CORRECTION_NOTICE).latest("date")
-    _check_date(day, notice.date, "收到补正日期")
-    event = _event(application, user, K.CORRECTION_RECEIVED, day, reason=note)
-    _set_status(
+    return _end_pause(
         application,
-        S.RECEIVED,
-        "request.correction_received",
         user,
+        day,
+        note,
         request,
-        reason=note,
-        data={"date": day.isoformat()},
+        state=S.CORRECTION,
+        started_by=K.CORRECTION_NOTICE,
+        ends_with=K.CORRECTION_RECEIVED,
+        code="request.correction_received",
+        action="登记收到补正",
+        date_label="收到补正日期",
     )
-    return event
 
 
 @transaction.atomic
@@ -412,16 +422,19 @@ def start_consultation(
 
 @transaction.atomic
 def end_consultation(application: Application, user, day: datetime.date, opinion: str = "", request=None) -> ClockEvent:
-    _require_handler(user, application)
-    _lock(application)
-    _require_state(application, S.CONSULTING, action="登记征求意见结果")
-    start = application.events.filter(kind=K.CONSULTATION_START).latest("date")
-    _check_date(day, start.date, "收到意见日期")
-    event = _event(application, user, K.CONSULTATION_END, day, reason=opinion)
-    _set_status(
-        application, S.RECEIVED, "request.consult_end", user, request, reason=opinion, data={"date": day.isoformat()}
+    return _end_pause(
+        application,
+        user,
+        day,
+        opinion,
+        request,
+        state=S.CONSULTING,
+        started_by=K.CONSULTATION_START,
+        ends_with=K.CONSULTATION_END,
+        code="request.consult_end",
+        action="登记征求意见结果",
+        date_label="收到意见日期",
     )
-    return event
 
 
 @transaction.atomic

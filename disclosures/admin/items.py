@@ -8,7 +8,7 @@ disclosures/workflow.py, offered by the workflow panel (steps.py)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,7 +20,6 @@ from portal.access import OrganizationScopedAdmin, user_organizations
 from portal.admin import WithoutBulkDelete
 from portal.uploads import check_attachment
 
-from .. import workflow
 from ..models import (
     Attachment,
     BudgetDetail,
@@ -303,18 +302,16 @@ class DisclosureItemAdmin(WithoutBulkDelete, WorkflowAdminMixin, OrganizationSco
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if workflow.note_edit(obj, request.user, changed=change and form.has_changed()):
-            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
+        self.save_edition(request, obj, form, change, changed=change and form.has_changed())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if obj is not None:
-            extra.update(self.workflow_context(request, obj))
-            extra["open_revision"] = obj.revisions.filter(status__in=Revision.OPEN_STATES).first()
-            extra["revisions"] = list(obj.revisions.order_by("-number"))
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+        def more(obj):
+            return {
+                "open_revision": obj.revisions.filter(status__in=Revision.OPEN_STATES).first(),
+                "revisions": list(obj.revisions.order_by("-number")),
+            }
+
+        return self.edition_change_view(request, object_id, form_url, extra_context, more)
 
     # ---- “在站点上查看”: the public page, or a staff preview while the item is not public ----
     def view_on_site(self, obj):

@@ -4,7 +4,7 @@ workflow steps as items (steps.py) while the live version stays public."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from portal.access import OrganizationScopedAdmin
@@ -134,18 +134,13 @@ class RevisionAdmin(WithoutBulkDelete, WorkflowAdminMixin, OrganizationScopedAdm
         return obj.status == Revision.Status.DRAFT
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if workflow.note_edit(obj, request.user, changed=form.has_changed()):
-            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
+        self.save_edition(request, obj, form, change, changed=form.has_changed())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra = dict(extra_context or {})
-        if obj is not None:
-            extra.update(self.workflow_context(request, obj))
-            extra["changes"] = compare(revisions.snapshot(obj.item), obj)
-            extra["superseded"] = obj.superseded
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+        def more(obj):
+            return {"changes": compare(revisions.snapshot(obj.item), obj), "superseded": obj.superseded}
+
+        return self.edition_change_view(request, object_id, form_url, extra_context, more)
 
 
 admin.site.register(Revision, RevisionAdmin)

@@ -339,6 +339,21 @@ class WorkflowAdminMixin(ActionAdminMixin):
     def get_fieldsets(self, request, obj=None):
         return self.read_only_fieldsets(request, obj, super().get_fieldsets(request, obj))
 
+    def save_edition(self, request, obj, form, change, changed: bool):
+        """Save an item or a revision; an edit of the content ends an earlier 隐私检查 override."""
+        super().save_model(request, obj, form, change)
+        if workflow.note_edit(obj, request.user, changed=changed):
+            messages.warning(request, "内容已修改，之前的隐私检查放行失效。")
+
+    def edition_change_view(self, request, object_id, form_url, extra_context, more):
+        """The change page with the workflow panel and `more(obj)` (what only items or revisions show)."""
+        obj = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if obj is not None:
+            extra.update(self.workflow_context(request, obj))
+            extra.update(more(obj))
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
     def workflow_context(self, request, obj):
         findings = pii_findings(obj)
         content = content_findings(obj)
