@@ -139,9 +139,9 @@ else:
     }
 CACHES["pages"]["KEY_PREFIX"] = "portal"
 VIEW_COUNT_REDIS_URL = REDIS_URL
-# Without Redis, page views are appended to a file per worker in this directory (one per app
-# server, writable by the web workers) and folded into the database within seconds; empty: one
-# database row per view instead (README “页面缓存与浏览量”).
+# Page views are appended to a file per worker in this directory (one per app server, writable by
+# the web workers) and folded into the database within seconds; empty: a Redis HINCRBY with
+# REDIS_URL, else a database row per view (README “页面缓存与浏览量”).
 VIEW_COUNT_SPOOL_DIR = env.str("VIEW_COUNT_SPOOL_DIR", default=str(BASE_DIR / "var" / "viewcounts"))
 VIEW_COUNT_SPOOL_SECONDS = env.int("VIEW_COUNT_SPOOL_SECONDS", default=5)
 # Seconds a cached page lives at most (0 switches the cache off; off by default with DEBUG so

@@ -2,22 +2,22 @@
 
 A view is recorded the moment its page is answered (`hit`, called by portal.pagecache's middleware
 for a full GET with status 200 — never for HEAD, a print view or a 304 revalidation — whether the
-page came from the cache or was rendered), in shared storage, never in a worker's memory, so a
-killed worker loses nothing:
+page came from the cache or was rendered), outside the worker's memory (a file the operating
+system holds, Redis or the database), so a killed worker loses nothing:
 
-- with `REDIS_URL`: `HINCRBY` on a hash per counter (one round trip, no database work);
-- otherwise, with `VIEW_COUNT_SPOOL_DIR` (the default; one directory per app server): one line
-  appended to this process's file in that directory (`os.write` on an `O_APPEND` file, no round
-  trip at all). The line is in the operating system's hands when the call returns, so a worker
-  killed after it still counts — only a crash of the machine itself may drop the last seconds.
-  Each process writes its own file and holds an exclusive `flock` on it while it does; every
-  `VIEW_COUNT_SPOOL_SECONDS` (5 s) a thread of the process starts a new file and lets the old one
-  go (rotation needs no database), so a file nobody holds is complete and may be folded — also the
-  file of a process that died, whose lock the kernel released;
-- with neither (`VIEW_COUNT_SPOOL_DIR` empty): one row in `portal_pendingview`; on PostgreSQL the
-  insert commits with `synchronous_commit = off` (it does not wait for the WAL flush; a worker
-  killed after it still counts — only a crash of the database server itself may drop the last
-  fraction of a second).
+- with `VIEW_COUNT_SPOOL_DIR` (the default; one directory per app server): one line appended to
+  this process's file in that directory (`os.write` on an `O_APPEND` file, no round trip at all).
+  The line is in the operating system's hands when the call returns, so a worker killed after it
+  still counts — only a crash of the machine itself may drop the last seconds. Each process writes
+  its own file and holds an exclusive `flock` on it while it does; every `VIEW_COUNT_SPOOL_SECONDS`
+  (5 s) a thread of the process lets the file go (no database work) and the next view opens a new
+  one, so a file nobody holds is complete and may be folded — also the file of a process that died,
+  whose lock the kernel released;
+- with `VIEW_COUNT_SPOOL_DIR` empty (or not writable) and `REDIS_URL`: `HINCRBY` on a hash per
+  counter (one round trip, no database work);
+- with neither: one row in `portal_pendingview`; on PostgreSQL the insert commits with
+  `synchronous_commit = off` (it does not wait for the WAL flush; a worker killed after it still
+  counts — only a crash of the database server itself may drop the last fraction of a second).
 
 `fold()` adds the pending views to the model's count field (e.g. `DisclosureItem.view_count`) in
 one transaction per batch; the management command `flush_view_counts` runs it, and a periodic task
@@ -31,9 +31,9 @@ doubles a view. Besides `flush_view_counts`, each process folds the files nobody
 request at most every `VIEW_COUNT_SPOOL_SECONDS` (`fold_due`, on `request_finished`, which a WSGI
 server sends once the answer is out). Pages show `shown(counter, pk, stored)` = the folded count
 plus what is pending (spool files of this app server are read for it), so the page is exact when
-rendered and the page cache (`PAGE_CACHE_SECONDS`, default 60) bounds the lag. Several app servers
-without Redis: each folds its own directory, and a page shows the views pending on its own server
-only until they are folded (seconds).
+rendered and the page cache (`PAGE_CACHE_SECONDS`, default 60) bounds the lag. Several app servers:
+each folds its own directory, and a page shows the views pending on another server once they are
+folded (seconds).
 
 Counters are registered by the app owning the model (disclosures registers "item" in its
 AppConfig.ready()), so the core knows no feature app.
@@ -85,7 +85,7 @@ def _redis():
 
 def _spool_dir() -> Path | None:
     folder = getattr(settings, "VIEW_COUNT_SPOOL_DIR", "")
-    return Path(folder) if folder and _redis() is None else None
+    return Path(folder) if folder else None
 
 
 class _Spool:
@@ -151,18 +151,18 @@ os.register_at_fork(after_in_child=SPOOL.forget)
 
 def hit(name: str, pk: int) -> None:
     """Record one full view of object `pk` of counter `name`."""
-    client = _redis()
-    if client is not None:
-        client.hincrby(REDIS_PENDING.format(name), str(pk), 1)
-        return
     folder = _spool_dir()
     if folder is not None and time.monotonic() >= SPOOL.retry_at:
         try:
             SPOOL.write(folder, f"{name} {int(pk)}\n".encode())
             return
-        except OSError:  # a full disk or a directory not writable: the database counts it (for a minute)
+        except OSError:  # a full disk or a directory not writable: Redis or the database (for a minute)
             SPOOL.retry_at = time.monotonic() + 60
-            logger.warning("浏览量记录文件不可写，改记入数据库（view-count spool not writable）", exc_info=True)
+            logger.warning("浏览量记录文件不可写，改记入共享存储（view-count spool not writable）", exc_info=True)
+    client = _redis()
+    if client is not None:
+        client.hincrby(REDIS_PENDING.format(name), str(pk), 1)
+        return
     from .models import PendingView
 
     table = PendingView._meta.db_table
@@ -225,8 +225,8 @@ def shown(name: str, obj, stored: int) -> int:
     """The count a page shows for `obj`: folded plus pending."""
     extra = pending(name, obj.pk)
     if extra is None:
-        extra = (getattr(obj, "pending_views", 0) or 0) + _spooled(name, obj.pk)
-    return stored + extra
+        extra = getattr(obj, "pending_views", 0) or 0
+    return stored + extra + _spooled(name, obj.pk)
 
 
 def _apply(name: str, counts: dict[int, int]) -> None:

@@ -177,3 +177,25 @@ def test_a_forked_child_writes_its_own_file(build, site_profile, spool):
     assert viewcounts.fold() == 1  # the child's file, let go when it exited; the parent still holds its own
     viewcounts.SPOOL.rotate()
     assert viewcounts.fold() == 1
+
+
+def test_the_spool_comes_before_redis_and_both_are_folded(build, site_profile, spool, settings):
+    from tests.portal.test_pagecache import REDIS_TEST_URL, _redis_or_skip
+
+    redis = _redis_or_skip()
+    for key in redis.scan_iter("vc:*"):
+        redis.delete(key)
+    settings.VIEW_COUNT_REDIS_URL = REDIS_TEST_URL
+    item = build.item()
+    viewcounts.hit("item", item.pk)
+    assert not list(redis.scan_iter("vc:*")) and len(spool_files(spool)) == 1
+    redis.hincrby("vc:pending:item", str(item.pk), 2)  # recorded before the spool was configured
+    try:
+        assert viewcounts.shown("item", item, 0) == 3
+        viewcounts.SPOOL.rotate()
+        assert viewcounts.fold() == 3
+    finally:
+        for key in redis.scan_iter("vc:*"):
+            redis.delete(key)
+    item.refresh_from_db()
+    assert item.view_count == 3
