@@ -94,7 +94,8 @@ class ItemQuerySet(models.QuerySet):
             published_at__lte=timezone.now(),
         )
 
-    def for_list(self) -> ItemQuerySet:
+    def for_list(self, *more: str) -> ItemQuerySet:
+        """What a list row shows (and `more` fields, e.g. the text a search snippet is cut from)."""
         return self.select_related("organization", "category").only(
             "id",
             "title",
@@ -107,6 +108,7 @@ class ItemQuerySet(models.QuerySet):
             "organization__short_name",
             "category__name",
             "category__path",
+            *more,
         )
 
 

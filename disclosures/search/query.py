@@ -478,28 +478,7 @@ def _in_plan(matched: bool, run):
 
 def public_items(ids: list[int]) -> list[DisclosureItem]:
     """The page's items, through the one public selector, in the given order (one query)."""
-    found = {
-        i.pk: i
-        for i in DisclosureItem.objects.published()
-        .for_list()
-        .defer(None)
-        .only(
-            "id",
-            "title",
-            "index_number",
-            "published_at",
-            "document_number",
-            "validity",
-            "kind",
-            "summary",
-            "body",
-            "organization__name",
-            "organization__short_name",
-            "category__name",
-            "category__path",
-        )
-        .filter(pk__in=ids)
-    }
+    found = {i.pk: i for i in DisclosureItem.objects.published().for_list("summary", "body").filter(pk__in=ids)}
     return [found[pk] for pk in ids if pk in found]
 
 
