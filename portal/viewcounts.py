@@ -26,7 +26,7 @@ with `DELETE … RETURNING` in the same transaction as the counts are added; in 
 renamed atomically to a batch key, the batch is recorded in `ViewCountBatch` in the same
 transaction as the counts, and the key is deleted after commit; a spool file is locked by the
 folder, recorded in `ViewCountBatch` under its unique name in the same transaction as its counts,
-and deleted after commit. So a fold interrupted at any point and run again neither loses nor
+and deleted after commit (its record with it). So a fold interrupted at any point and run again neither loses nor
 doubles a view. Besides `flush_view_counts`, each process folds the files nobody holds after a
 request at most every `VIEW_COUNT_SPOOL_SECONDS` (`fold_due`, on `request_finished`, which a WSGI
 server sends once the answer is out). Pages show `shown(counter, pk, stored)` = the folded count
@@ -300,6 +300,8 @@ def _fold_spool() -> int:
                     ViewCountBatch.objects.create(name=batch)
                     total += sum(sum(by_pk.values()) for by_pk in counts.values())
             path.unlink(missing_ok=True)
+            # The record only guards the moment between the commit and the unlink; gone with the file.
+            ViewCountBatch.objects.filter(name=batch).delete()
         finally:
             os.close(fd)
     return total

@@ -59,6 +59,7 @@ def test_views_are_spooled_not_written_to_the_database_and_folded_exactly_once(
     assert viewcounts.fold() == 8
     item.refresh_from_db()
     assert item.view_count == 8
+    assert not spool_files(spool) and not ViewCountBatch.objects.exists()
     assert viewcounts.fold() == 0
     assert "<dd data-live-count>9</dd>" in shown(url)  # folded 8, none pending, plus this one
 
@@ -97,17 +98,16 @@ def test_a_killed_worker_loses_no_view(build, site_profile, spool):
 
 def test_a_fold_interrupted_after_its_commit_does_not_count_twice(build, site_profile, spool):
     item = build.item()
-    for _ in range(3):
-        viewcounts.hit("item", item.pk)
-    viewcounts.SPOOL.rotate()
-    (done,) = spool_files(spool)
-    assert viewcounts.fold() == 3
-    # As if the folder died between its commit and deleting the file:
-    done.write_bytes(f"item {item.pk}\n".encode() * 3)
-    assert ViewCountBatch.objects.filter(name=f"spool:{done.name}").exists()
+    spool.mkdir()
+    # As if a folder died between committing this file's counts (with its batch record) and
+    # deleting the file:
+    leftover = spool / "elsewhere-1-2-abcdef01.views"
+    leftover.write_bytes(f"item {item.pk}\n".encode() * 3)
+    ViewCountBatch.objects.create(name=f"spool:{leftover.name}")
     assert viewcounts.fold() == 0
     item.refresh_from_db()
-    assert item.view_count == 3 and not spool_files(spool)
+    assert item.view_count == 0 and not spool_files(spool)
+    assert not ViewCountBatch.objects.exists()  # the record goes with its file
 
 
 def test_unknown_counters_and_garbled_lines_are_skipped(build, site_profile, spool):
