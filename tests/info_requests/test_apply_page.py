@@ -38,3 +38,18 @@ def test_the_paper_form_downloads_as_word_with_the_fields(client, build, site_pr
         + [c.text for t in docx.Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells]
     )
     assert "政府信息公开申请表" in text and "所需信息的名称" in text and build.org.office_address in text
+
+
+def test_every_public_form_has_the_same_error_summary(client, build, site_profile):
+    """One summary (includes/form_errors.html) linking each error to its field; the tracking forms
+    ask to query again, the others to submit again."""
+    build.org  # an organization to apply to
+    for url, heading in [
+        ("/apply/", "请修改以下内容后重新提交"),
+        ("/apply/track/", "请修改以下内容后重新查询"),
+        ("/interact/ask/", "请修改以下内容后重新提交"),
+        ("/interact/track/", "请修改以下内容后重新查询"),
+    ]:
+        page = client.post(url, {}).content.decode()
+        assert f'<div class="error-summary" role="alert" tabindex="-1">\n  <h2>{heading}</h2>' in page, url
+        assert '<a href="#id_' in page, url
