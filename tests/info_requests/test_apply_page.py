@@ -43,7 +43,7 @@ def test_the_paper_form_downloads_as_word_with_the_fields(client, build, site_pr
 def test_every_public_form_has_the_same_error_summary(client, build, site_profile):
     """One summary (includes/form_errors.html) linking each error to its field; the tracking forms
     ask to query again, the others to submit again."""
-    build.org  # an organization to apply to
+    assert build.org  # an organization the forms can be sent to
     for url, heading in [
         ("/apply/", "请修改以下内容后重新提交"),
         ("/apply/track/", "请修改以下内容后重新查询"),
