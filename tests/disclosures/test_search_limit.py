@@ -185,3 +185,23 @@ def test_fixed_query_count_above_the_limit(client, generated, settings, django_a
         # counting query), and a page past the end reads page 1 again (two more)
         with django_assert_max_num_queries(18 if connection.vendor == "postgresql" else 14):
             _page(client, **params)
+
+
+@pytest.mark.parametrize("window", [1, 7, 40])
+def test_title_matches_past_the_walked_window_keep_their_place(generated, settings, monkeypatch, window):
+    """Above the limit the title tier walks only the TITLE_WINDOW newest entries and reads older
+    title matches through the index (a term in few titles walked all 1M entries): same list, same
+    pages, whichever page is asked for first."""
+    monkeypatch.setattr(search.query, "TITLE_WINDOW", window)
+    settings.SEARCH_COUNT_LIMIT = 10
+    for text in (TERM, "资金", "发放"):
+        expected = _expected(text)
+        assert len(expected) > 21, text
+        assert search.search(search.parse_query(text)).entries[0:7] == expected[:7]
+        assert search.search(search.parse_query(text)).entries[14:21] == expected[14:21]  # a later page first
+        paged = []
+        result = search.search(search.parse_query(text))
+        for start in range(0, len(expected) + 7, 7):
+            paged += result.entries[start : start + 7]
+        assert paged == expected, text
+        assert result.entries.walk and result.entries._title_window() is not None  # the windowed path ran
