@@ -198,6 +198,7 @@ class TieredIds:
         self.walk = False  # more matches than the counting limit: see match()
         self.title_tier: int | None = None  # the tier whose condition is “every term in the title”
         self._window: tuple | None = None  # (cutoff date, title matches at or after it), see _title_rows
+        self.windowed = False  # a walk without facet filters: see _title_window
 
     def count(self) -> int:
         if self.total is None:
@@ -219,13 +220,13 @@ class TieredIds:
         return entries.order_by("-published_at", "-item_id").values_list("item_id", flat=True)
 
     def _rows(self, tier: int, start: int, stop: int) -> list[int]:
-        if tier == self.title_tier and self.walk and self._title_window() is not None:
+        if tier == self.title_tier and self.windowed and self._title_window() is not None:
             return self._title_rows(tier, start, stop)
         return list(self._ids(self._tier(tier))[start:stop])
 
     def _size(self, tier: int) -> int:
         if self.sizes[tier] is None:  # PostgreSQL: a common term's tier (walk), or fine row by row
-            if tier == self.title_tier and self.walk and (cutoff := self._title_window()) is not None:
+            if tier == self.title_tier and self.windowed and (cutoff := self._title_window()) is not None:
                 self.sizes[tier] = self._newer_titles() + _in_plan(True, self._older_titles(tier, cutoff).count)
             else:
                 self.sizes[tier] = self._tier(tier).count()
@@ -236,7 +237,9 @@ class TieredIds:
         titles (竹村 at 1M items: 7 s). So the walk reads only the TITLE_WINDOW newest entries; the
         older title matches come through the GIN index (bitmap, then sorted: they are few when the
         walk found few). Returns the date that splits the two, None when there are no more entries
-        than that (the walk reads them all)."""
+        than that (the walk reads them all). Only without facet filters (`windowed`): with 机构 or 年份
+        the walk follows a narrower index and finds the newest of them sooner than a cutoff would
+        (0.35 s for the cutoff alone, 工作 in one organization's year at 1M)."""
         if self._window is None:
             found = self.entries.order_by("-published_at").values_list("published_at", flat=True)
             self._window = (next(iter(found[TITLE_WINDOW:][:1]), None), None)
@@ -432,6 +435,7 @@ def search(query: Query, filters: Filters | None = None, *, sort: str = "relevan
     if approximate:
         ordered.total = total = None
         ordered.walk = True
+        ordered.windowed = not filters.narrows
         if filters.narrows:  # the facet filters may bring the total within the limit
             ids = _in_plan(bool(query.terms), lambda: _ordered_ids(narrowed, query if ranked else None, limit + 1))
             if len(ids) <= limit:

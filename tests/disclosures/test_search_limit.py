@@ -204,4 +204,4 @@ def test_title_matches_past_the_walked_window_keep_their_place(generated, settin
         for start in range(0, len(expected) + 7, 7):
             paged += result.entries[start : start + 7]
         assert paged == expected, text
-        assert result.entries.walk and result.entries._title_window() is not None  # the windowed path ran
+        assert result.entries.windowed and result.entries._title_window() is not None  # the windowed path ran
