@@ -189,7 +189,8 @@ def count_views(env: dict, proc: subprocess.Popen, path: str, pk: int, total: in
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
-    time.sleep(6)  # the workers let their spool files go every VIEW_COUNT_SPOOL_SECONDS (5 s)
+    # The workers let their spool files go every VIEW_COUNT_SPOOL_SECONDS; then flush_view_counts folds them.
+    time.sleep(int(env.get("VIEW_COUNT_SPOOL_SECONDS", 5)) + 1)
     counted = stored_count(env, pk) - before
     return {**state, "counted": counted, "seconds": elapsed}
 

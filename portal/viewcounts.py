@@ -103,7 +103,7 @@ class _Spool:
         self.wrote = False
         self.thread: threading.Thread | None = None
         self.retry_at = 0.0
-        if fd is not None:  # a child's copy of its parent's file: the parent's lock must not outlive it
+        if fd is not None:  # in a forked child, its copy of the parent's file: closed, so the lock ends with the parent
             os.close(fd)
 
     def write(self, folder: Path, line: bytes) -> None:
