@@ -6,6 +6,8 @@ State changes go through `disclosures/workflow.py`; nothing else writes `status`
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -83,15 +85,16 @@ class Category(models.Model):
 
 
 class ItemQuerySet(models.QuerySet):
-    def published(self) -> ItemQuerySet:
-        """The one definition of what the public may see listed, searched, exported and fed."""
-        return self.filter(status__in=DisclosureItem.PUBLIC_STATES, published_at__lte=timezone.now())
+    def published(self, now: datetime.datetime | None = None) -> ItemQuerySet:
+        """The one definition of what the public may see listed, searched, exported and fed.
+        `now` (default: this moment) is for queries compiled once and run later (portal/compiled.py)."""
+        return self.filter(status__in=DisclosureItem.PUBLIC_STATES, published_at__lte=now or timezone.now())
 
-    def viewable(self) -> ItemQuerySet:
+    def viewable(self, now: datetime.datetime | None = None) -> ItemQuerySet:
         """Items whose page answers publicly: published ones, and withdrawn ones (banner, kept URL)."""
         return self.filter(
             status__in=DisclosureItem.PUBLIC_STATES + (DisclosureItem.Status.WITHDRAWN,),
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
         )
 
     def for_list(self, *more: str) -> ItemQuerySet:

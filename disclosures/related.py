@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from portal.compiled import Compiled
+
 from .models import DisclosureItem, ItemKind, ProcurementDetail
 
 RELATED = 5
@@ -27,29 +31,24 @@ def _ids(qs, order: str, limit: int):
     return DisclosureItem.objects.filter(pk__in=qs.order_by(order, "-id").values("pk")[:limit]).order_by().values("pk")
 
 
-def for_item(item: DisclosureItem) -> Related:
-    public = DisclosureItem.objects.published()
-    same_node = public.filter(category_id=item.category_id).exclude(pk=item.pk)
+def _build(shape: tuple[bool, bool], pk, category, published_at, now, interpretation=None, project=None):
+    """The one query, for `portal.compiled` (its SQL depends only on `shape`: whether the item is a
+    policy with a 解读 and whether it is a procurement with a project number)."""
+    with_interpretation, with_project = shape
+    public = DisclosureItem.objects.published(now=now)
+    same_node = public.filter(category_id=category).exclude(pk=pk)
     parts = [
-        _ids(same_node.filter(published_at__lt=item.published_at), "-published_at", 1),
-        _ids(same_node.filter(published_at__gt=item.published_at), "published_at", 1),
+        _ids(same_node.filter(published_at__lt=published_at), "-published_at", 1),
+        _ids(same_node.filter(published_at__gt=published_at), "published_at", 1),
         _ids(same_node, "-published_at", RELATED + 2),
-        _ids(public.filter(policy__interpretation=item), "-published_at", 10),
+        _ids(public.filter(policy__interpretation=pk), "-published_at", 10),
     ]
-    policy = getattr(item, "policy", None) if item.kind == ItemKind.POLICY else None
-    if policy is not None and policy.interpretation_id:
-        parts.append(public.filter(pk=policy.interpretation_id).order_by().values("pk"))
-    procurement = getattr(item, "procurement", None) if item.kind == ItemKind.PROCUREMENT else None
-    if procurement is not None and procurement.project_number:
-        parts.append(
-            _ids(
-                public.filter(procurement__project_number=procurement.project_number).exclude(pk=item.pk),
-                "published_at",
-                20,
-            )
-        )
+    if with_interpretation:
+        parts.append(public.filter(pk=interpretation).order_by().values("pk"))
+    if with_project:
+        parts.append(_ids(public.filter(procurement__project_number=project).exclude(pk=pk), "published_at", 20))
     ids = parts[0].union(*parts[1:], all=True)
-    rows = list(
+    return (
         public.filter(pk__in=ids)
         .values(
             "id",
@@ -62,6 +61,22 @@ def for_item(item: DisclosureItem) -> Related:
         )
         .order_by("-published_at", "-id")
     )
+
+
+QUERY = Compiled(_build)
+
+
+def for_item(item: DisclosureItem) -> Related:
+    policy = getattr(item, "policy", None) if item.kind == ItemKind.POLICY else None
+    procurement = getattr(item, "procurement", None) if item.kind == ItemKind.PROCUREMENT else None
+    values = {"pk": item.pk, "category": item.category_id, "published_at": item.published_at, "now": timezone.now()}
+    with_interpretation = policy is not None and policy.interpretation_id is not None
+    with_project = procurement is not None and bool(procurement.project_number)
+    if with_interpretation:
+        values["interpretation"] = policy.interpretation_id
+    if with_project:
+        values["project"] = procurement.project_number
+    rows = QUERY.rows(shape=(with_interpretation, with_project), **values)
     found = Related()
     for row in rows:
         row["url"] = f"/items/{row['id']}/"
