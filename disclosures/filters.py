@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from portal import pagecache
 from portal.models import Organization
 
 from .models import DisclosureItem, ItemKind
@@ -50,10 +51,13 @@ class FastSelect(forms.Select):
 
 
 class ItemFilter(django_filters.FilterSet):
-    organization = django_filters.ModelChoiceFilter(
+    # The organizations by slug, as plain choices: read once per content version with the request
+    # (portal.pagecache.memo; the catalogue list's <select> was its page's one query that grows with
+    # nothing but cost a query and a model per option).
+    organization = django_filters.ChoiceFilter(
         label="发布机构",
-        queryset=Organization.objects.all(),
-        to_field_name="slug",
+        choices=[],
+        field_name="organization__slug",
         empty_label="全部机构",
         widget=FastSelect,
     )
@@ -74,6 +78,14 @@ class ItemFilter(django_filters.FilterSet):
     class Meta:
         model = DisclosureItem
         fields = ["organization", "kind", "year", "validity"]
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        self.filters["organization"].extra["choices"] = pagecache.memo(request, "organization-choices", _organizations)
+
+
+def _organizations() -> list[tuple[str, str]]:
+    return list(Organization.objects.order_by("order", "id").values_list("slug", "name"))
 
 
 def filter_messages(filterset) -> list[str]:

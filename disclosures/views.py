@@ -161,7 +161,7 @@ def category(request, path: str):
     if node is None:
         raise Http404("公开目录不存在")
     base = DisclosureItem.objects.published().filter(node.descendant_q())
-    filterset = ItemFilter(request.GET or None, queryset=base.for_list())
+    filterset = ItemFilter(request.GET or None, queryset=base.for_list(), request=request)
     notes = filter_messages(filterset) if filterset.is_bound else []
     page, page_notes = paginate(request, filterset.qs.order_by("-published_at", "-id"), settings.PAGE_SIZE)
     children = catalogue.children.get(node.pk, [])
@@ -360,6 +360,7 @@ def _api_queryset(request):
             "category__name",
             "category__path",
         ),
+        request=request,
     )
     return filterset, filterset.qs.order_by("-published_at", "-id")
 

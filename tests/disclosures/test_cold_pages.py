@@ -19,14 +19,14 @@ from django.utils import timezone
 from disclosures.filters import ItemFilter
 from disclosures.models import Category, DisclosureItem
 from portal import pagecache
-from portal.models import SiteProfile
+from portal.models import Organization, SiteProfile
 
 _miss = iter(range(10**6))
 
 
 def cold(client, url: str) -> str:
     """A page-cache miss: a query string of its own, rendered afresh."""
-    response = client.get(f"{url}?cold={next(_miss)}")
+    response = client.get(f"{url}{'&' if '?' in url else '?'}cold={next(_miss)}")
     assert response.status_code == 200, url
     assert "X-Page-Cache" not in response
     return response.content.decode()
@@ -113,6 +113,23 @@ def test_a_catalogue_edit_shows_on_the_next_cold_page(client, build, site_profil
     assert Client().get(child.get_absolute_url()).status_code == 200
     commits(child.delete)
     assert Client().get(f"{child.get_absolute_url()}?x=1").status_code == 404
+
+
+def test_the_organization_filter_is_read_once_per_version_and_follows_an_edit(
+    client, build, site_profile, page_cache, commits
+):
+    build.item()
+    url = build.category.get_absolute_url()
+    assert f'<option value="{build.org.slug}">{build.org.name}</option>' in cold(client, url)
+    Organization.objects.filter(pk=build.org.pk).update(name="偷偷改的机构名")  # no signal, no new version
+    assert "偷偷改的机构名" not in cold(client, url)  # the same version: the choices were kept
+    build.org.name = "改名后的民政局"
+    commits(build.org.save)
+    html = cold(client, url)
+    assert f'<option value="{build.org.slug}">改名后的民政局</option>' in html
+    filtered = cold(client, f"{url}?organization={build.other_org.slug}")
+    assert "没有符合条件的信息。" in filtered and "无效" not in filtered
+    assert "参数“发布机构”的取值“no-such-org”无效" in cold(client, f"{url}?organization=no-such-org")
 
 
 def test_requests_outside_the_page_cache_read_everything_afresh(client, build, site_profile, page_cache):
