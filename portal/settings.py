@@ -133,7 +133,7 @@ if REDIS_URL:
     CACHES["pages"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
 else:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "portal.dbcache.PageDatabaseCache",  # Django's DatabaseCache, one upsert per set
         "LOCATION": "portal_page_cache",
         "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_MAX_ENTRIES", default=20000)},
     }

@@ -154,7 +154,7 @@ def page_cache(settings, db):
 
     settings.CACHES = {
         **settings.CACHES,
-        "pages": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "test_page_cache"},
+        "pages": {"BACKEND": "portal.dbcache.PageDatabaseCache", "LOCATION": "test_page_cache"},
     }
     settings.PAGE_CACHE_SECONDS = 60
     call_command("createcachetable", verbosity=0)
