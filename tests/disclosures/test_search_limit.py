@@ -205,3 +205,19 @@ def test_title_matches_past_the_walked_window_keep_their_place(generated, settin
             paged += result.entries[start : start + 7]
         assert paged == expected, text
         assert result.entries.windowed and result.entries._title_window() is not None  # the windowed path ran
+
+
+@pytest.mark.postgres
+def test_the_index_queries_run_in_one_process_with_an_exact_bitmap():
+    # Parallel workers cost more than the bounded scan they would share, and made the “N+” lower
+    # bounds change between identical requests (which rows came first depended on the workers).
+    from django.db import connection
+
+    from disclosures.search.query import BITMAP_WORK_MEM, _in_plan
+
+    def settings_in_plan():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('max_parallel_workers_per_gather'), current_setting('work_mem')")
+            return cursor.fetchone()
+
+    assert _in_plan(True, settings_in_plan) == ("0", BITMAP_WORK_MEM)
