@@ -83,9 +83,18 @@ def _redis():
     return _redis_client(url) if url else None
 
 
+_spool_paths: dict[str, Path] = {}
+
+
 def _spool_dir() -> Path | None:
+    """VIEW_COUNT_SPOOL_DIR as a Path, built once per value (asked twice on every page view)."""
     folder = getattr(settings, "VIEW_COUNT_SPOOL_DIR", "")
-    return Path(folder) if folder else None
+    if not folder:
+        return None
+    path = _spool_paths.get(folder)
+    if path is None:
+        path = _spool_paths[folder] = Path(folder)
+    return path
 
 
 class _Spool:
