@@ -19,7 +19,7 @@ ROW = (
     '<td class="col-title"><a href="{url}">{title}</a>{badge}</td>'
     '<td class="col-index nowrap"><span class="card-label">索引号 </span>{index_number}</td>'
     '<td class="col-meta nowrap">{organization}</td>'
-    '<td class="col-meta nowrap">{document_number}</td>'
+    "{document_number}"
     '<td class="col-meta nowrap"><time datetime="{date}">{date}</time></td>'
     "</tr>"
 )
@@ -36,7 +36,11 @@ def _row(item) -> str:
         badge=badge,
         index_number=esc(item.index_number),
         organization=esc(item.organization.short_name),
-        document_number=esc(item.document_number) if item.document_number else '<span class="wide-only">无</span>',
+        # Without a 文号 the cell reads 无 in the table and is left out of a phone's card, with its
+        # “·” separator (static/css/portal.css: .col-none).
+        document_number=f'<td class="col-meta nowrap">{esc(item.document_number)}</td>'
+        if item.document_number
+        else '<td class="col-meta nowrap col-none">无</td>',
         date=ymd(localtime(item.published_at)) if item.published_at else "",
     )
 

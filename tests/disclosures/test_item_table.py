@@ -32,7 +32,7 @@ def test_each_cell_of_a_row(build):
         '<td class="col-meta nowrap">测民发〔2026〕3号</td>'
         '<td class="col-meta nowrap"><time datetime="2026-03-05">2026-03-05</time></td>'
     )
-    assert '<span class="wide-only">无</span>' in second and "badge" not in second
+    assert '<td class="col-meta nowrap col-none">无</td>' in second and "badge" not in second
     assert f"{timezone.localdate():%Y-%m-%d}</time>" in second and plain.title in second
 
 

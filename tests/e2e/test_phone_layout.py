@@ -58,6 +58,10 @@ def test_lists_are_cards_and_identifiers_do_not_break(browser, demo):
     page.goto(demo.url + "/catalog/fdzdgk/shjz/")
     title = page.locator(".item-table .col-title").first.bounding_box()
     assert title["width"] > 300  # the title takes the card's width, not two characters
+    # The card's meta line (发布机构 · 文号 · 日期, “·” drawn before each cell) leaves out a missing
+    # 文号 cell entirely, so no “· ·” with nothing between.
+    shown = [c.inner_text().strip() for c in page.locator(".item-table tbody .col-meta").all() if c.is_visible()]
+    assert shown and all(text not in ("", "无") for text in shown)
     page.goto(demo.url + seed_item_url())
     heading = page.locator("h1").bounding_box()
     meta = page.locator(".meta-block").bounding_box()
