@@ -146,8 +146,10 @@ class _Spool:
                 self.fd = None
 
     def _rotate_forever(self) -> None:
-        while self.thread is threading.current_thread():  # until a fork or forget() replaces it
+        while True:
             time.sleep(getattr(settings, "VIEW_COUNT_SPOOL_SECONDS", 5))
+            if self.thread is not threading.current_thread():  # a fork or forget() replaced it meanwhile:
+                return  # the new state is not this thread's to rotate
             try:
                 self.rotate()
             except OSError:

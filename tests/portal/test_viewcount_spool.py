@@ -147,6 +147,19 @@ def test_the_rotation_thread_lets_files_go(build, site_profile, spool, settings)
     assert item.view_count == 1
 
 
+def test_a_replaced_rotation_thread_never_lets_the_new_file_go(build, site_profile, spool, settings):
+    import time
+
+    item = build.item()
+    settings.VIEW_COUNT_SPOOL_SECONDS = 0.2
+    viewcounts.hit("item", item.pk)  # starts a thread that rotates every 0.2 s
+    viewcounts.SPOOL.forget()  # as after a fork: that thread is no longer this state's
+    settings.VIEW_COUNT_SPOOL_SECONDS = 3600
+    viewcounts.hit("item", item.pk)  # a new file, held, and a new thread
+    time.sleep(0.5)  # the old thread wakes meanwhile and must leave the new file alone
+    assert viewcounts.fold() == 1  # only the first file (let go by forget), not the one still held
+
+
 def test_an_unwritable_directory_falls_back_to_the_database(build, site_profile, settings, tmp_path, db):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
