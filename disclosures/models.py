@@ -84,6 +84,12 @@ class Category(models.Model):
         return Q(**{f"{prefix}path": self.path}) | Q(**{f"{prefix}path__startswith": self.path + "/"})
 
 
+def item_url(pk: int) -> str:
+    """An item page's URL: what reverse("disclosures:item", args=[pk]) gives (tests/disclosures/
+    test_cold_pages.py checks), without the resolver — list pages and value rows ask once per row."""
+    return f"{get_script_prefix()}items/{pk}/"
+
+
 class ItemQuerySet(models.QuerySet):
     def published(self, now: datetime.datetime | None = None) -> ItemQuerySet:
         """The one definition of what the public may see listed, searched, exported and fed.
@@ -245,9 +251,7 @@ class DisclosureItem(Edition):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        # What reverse("disclosures:item", args=[pk]) gives (tests/disclosures/test_cold_pages.py
-        # checks), without the resolver: list pages ask once per row.
-        return f"{get_script_prefix()}items/{self.pk}/"
+        return item_url(self.pk)
 
     @property
     def is_public(self) -> bool:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.compiled import Compiled
 
-from .models import DisclosureItem, ItemKind, ProcurementDetail
+from .models import DisclosureItem, ItemKind, ProcurementDetail, item_url
 
 RELATED = 5
 STAGE_ORDER = [value for value, _ in ProcurementDetail.Stage.choices]
@@ -79,7 +79,7 @@ def for_item(item: DisclosureItem) -> Related:
     rows = QUERY.rows(shape=(with_interpretation, with_project), **values)
     found = Related()
     for row in rows:
-        row["url"] = f"/items/{row['id']}/"
+        row["url"] = item_url(row["id"])
     node = [r for r in rows if r["category_id"] == item.category_id]
     older = [r for r in node if (r["published_at"], r["id"]) < (item.published_at, item.pk)]
     newer = [r for r in node if (r["published_at"], r["id"]) > (item.published_at, item.pk)]

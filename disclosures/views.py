@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
@@ -26,7 +26,7 @@ from portal.spreadsheets import safe_cell
 
 from . import related
 from .filters import ItemFilter, filter_messages
-from .models import Attachment, Category, DisclosureItem, ItemKind
+from .models import Attachment, Category, DisclosureItem, ItemKind, item_url
 
 HOME_PANEL_SIZE = 6
 
@@ -82,7 +82,7 @@ class HomeRow:
         return cls(**row, organization=organization)
 
     def get_absolute_url(self) -> str:
-        return f"{get_script_prefix()}items/{self.id}/"
+        return item_url(self.id)
 
 
 def _newest(queryset, size: int):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -78,17 +77,14 @@ class _Statement:
 class Compiled:
     def __init__(self, build: Callable[..., Any]):
         self.build = build
-        self._statements: dict[tuple, _Statement] = {}
-        self._lock = threading.Lock()
+        self._statements: dict[tuple, _Statement] = {}  # two threads compiling at once store equal ones
 
     def rows(self, shape: Hashable = (), using: str = DEFAULT_DB_ALIAS, **values) -> list[dict]:
         connection = connections[using]
         key = (using, connection.vendor, shape, tuple(sorted((k, type(v)) for k, v in values.items())))
         statement = self._statements.get(key)
         if statement is None:
-            statement = self._compile(connection, using, shape, values)
-            with self._lock:
-                self._statements[key] = statement
+            statement = self._statements[key] = self._compile(connection, using, shape, values)
         params = list(statement.params)
         for index, name, adapt in statement.slots:
             value = values[name]
@@ -96,19 +92,12 @@ class Compiled:
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, params)
             fetched = cursor.fetchall()
-        names = statement.names
-        if not statement.converters:
-            return [dict(zip(names, row, strict=True)) for row in fetched]
-        out = []
-        for row in fetched:
-            row = list(row)
+        rows = [list(row) for row in fetched] if statement.converters else fetched
+        for row in rows:
             for position, converters, expression in statement.converters:
-                value = row[position]
                 for convert in converters:
-                    value = convert(value, expression, connection)
-                row[position] = value
-            out.append(dict(zip(names, row, strict=True)))
-        return out
+                    row[position] = convert(row[position], expression, connection)
+        return [dict(zip(statement.names, row, strict=True)) for row in rows]
 
     def _compile(self, connection, using: str, shape: Hashable, values: dict) -> _Statement:
         markers = {name: _marker(value) for name, value in values.items()}
